@@ -1,0 +1,39 @@
+import type { QueueMessage } from '../ports/notification-queue.js';
+import type {
+  AcceptCommand,
+  AcceptResult,
+  HealthReport,
+  ListOutput,
+  ListQuery,
+  NotificationView,
+  ProcessOutcome,
+} from './views.js';
+
+/**
+ * The use cases, as one object: the only thing hosts call.
+ * Errors are NotifyError (VALIDATION_FAILED with details, NOT_FOUND, IDEMPOTENCY_KEY_REUSED,
+ * STORE_UNAVAILABLE, ...); hosts map `code` to a status.
+ */
+export interface EmailEngine {
+  /** Validate, store durably, schedule the publish; resolves once the record is committed. */
+  acceptNotification(command: AcceptCommand): Promise<AcceptResult>;
+  /** Handle one queue message: claim, render, send, store the outcome, republish or dead-letter. */
+  processNotification(message: QueueMessage): Promise<ProcessOutcome>;
+  getNotification(requestId: string): Promise<NotificationView>;
+  listNotifications(query: ListQuery): Promise<ListOutput>;
+  /** failed → queued with a fresh attempt budget; history kept. */
+  retryFailed(requestId: string, correlationId?: string): Promise<NotificationView>;
+  health(): Promise<HealthReport>;
+}
+
+export const EmailEngineToken = Symbol.for('@notify/EmailEngine');
+
+/** What `createEmailEngine(deps, options)` (application/create-engine.ts) returns. */
+export interface EmailEngineRuntime extends EmailEngine {
+  /** Starts the outbox relay (batched, confirmed publishing after commit) and the recovery loop. */
+  startRelay(): void;
+  /** Flushes pending publishes and stops background loops. */
+  stop(): Promise<void>;
+  /** Current state of the SMTP breaker. */
+  breakerState(): 'closed' | 'open' | 'half-open';
+}

@@ -1,0 +1,2 @@
+// Contract suites, one per port: `notificationStoreContract(it, makeStore)` and friends.
+export {};
