@@ -1,2 +1,5 @@
+export * from './classify-error.js';
 export * from './errors.js';
 export * from './notification.js';
+export * from './retry-policy.js';
+export * from './status-machine.js';
