@@ -1,0 +1,92 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, REDACTED } from '../src/logger.js';
+
+/** Collects each JSON line the logger writes. */
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { stream, lines };
+}
+
+describe('createLogger', () => {
+  it('writes one JSON line with timestamp, level word, logger, message and bound ids', () => {
+    const out = capture();
+    const logger = createLogger({ name: 'email.worker', destination: out.stream });
+    logger
+      .child({ correlation_id: 'corr-1', request_id: 'req-1', task_id: 'task-1' })
+      .info({ attempt: 2 }, 'Email sent successfully');
+    const [line] = out.lines();
+    expect(line).toMatchObject({
+      level: 'INFO',
+      logger: 'email.worker',
+      message: 'Email sent successfully',
+      correlation_id: 'corr-1',
+      request_id: 'req-1',
+      task_id: 'task-1',
+      attempt: 2,
+    });
+    expect(String(line?.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(line).not.toHaveProperty('time');
+    expect(line).not.toHaveProperty('msg');
+  });
+
+  it('honours the level and names each level as a word', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'warn', destination: out.stream });
+    logger.info('dropped');
+    logger.warn('kept');
+    logger.error({ err: new Error('boom') }, 'failed');
+    const lines = out.lines();
+    expect(lines.map((l) => l.level)).toEqual(['WARN', 'ERROR']);
+    expect(lines[1]?.err).toMatchObject({ type: 'Error', message: 'boom' });
+  });
+
+  it('redacts secrets wherever they sit, including bindings', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    logger.child({ api_key: 'k-binding' }).info(
+      {
+        password: 'p-top',
+        smtp: { auth: { user: 'mailer', pass: 'p-nested' } },
+        headers: { authorization: 'Bearer k-header', 'x-api-key': 'k-x' },
+        config: { apiKeys: ['k-1', 'k-2'], secret: 's-1' },
+      },
+      'configured',
+    );
+    const raw = JSON.stringify(out.lines());
+    for (const secret of ['k-binding', 'p-top', 'p-nested', 'k-header', 'k-x', 'k-1', 's-1']) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(raw).toContain('mailer');
+    expect(out.lines()[0]?.password).toBe(REDACTED);
+  });
+
+  it('redacts recipient addresses by default and shows them when asked', () => {
+    const hidden = capture();
+    createLogger({ destination: hidden.stream }).info(
+      { to_email: 'john@example.com', variables: { email: 'john@example.com', name: 'John' }, message: { to: 'john@example.com' } },
+      'accepted',
+    );
+    expect(JSON.stringify(hidden.lines())).not.toContain('john@example.com');
+    expect(hidden.lines()[0]).toMatchObject({ to_email: REDACTED, variables: { email: REDACTED, name: 'John' } });
+
+    const shown = capture();
+    createLogger({ destination: shown.stream, redactEmails: false }).info(
+      { to_email: 'john@example.com', password: 'still-secret' },
+      'accepted',
+    );
+    expect(shown.lines()[0]).toMatchObject({ to_email: 'john@example.com', password: REDACTED });
+  });
+});
