@@ -1,0 +1,73 @@
+import type { Clock, Logger } from '@notify/email-core';
+import { NotifyError } from '@notify/email-core';
+import type pg from 'pg';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:pass@host:5432/db`. Required unless `pool` is given. */
+  connectionString?: string;
+  /**
+   * An existing pool to use instead of creating one (the embedder keeps ownership: `close()` does
+   * not end it, and the pool-level options below do not apply to it).
+   */
+  pool?: pg.Pool;
+  /** Most connections the store's own pool opens. Default 10. */
+  max?: number;
+  /** Server-side limit on any one statement, in ms; a slower statement fails as STORE_UNAVAILABLE. Default 10000. */
+  statementTimeoutMs?: number;
+  /** How long to wait for a new connection before failing with STORE_UNAVAILABLE, in ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** How long `ping()` waits before reporting the store down, in ms. Default 2000. */
+  pingTimeoutMs?: number;
+  /** Stamps `updatedAt` when a patch does not carry one (the same clock as the engine's). Default: system clock. */
+  clock?: Clock;
+  /** Where idle-connection errors of the store's own pool are reported. Default: silent. */
+  logger?: Logger;
+}
+
+export interface ResolvedPostgresStoreOptions {
+  connectionString: string | undefined;
+  pool: pg.Pool | undefined;
+  max: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  pingTimeoutMs: number;
+}
+
+function invalid(key: string, rule: string): NotifyError {
+  return new NotifyError('CONFIG_INVALID', `PostgresStoreOptions.${key} ${rule}`, {
+    details: [{ path: key, message: rule }],
+  });
+}
+
+function positiveInt(options: PostgresStoreOptions, key: keyof PostgresStoreOptions, fallback: number): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw invalid(key, `must be a positive integer (got ${String(value)})`);
+  }
+  return value;
+}
+
+/** Checks every option and fills in defaults; throws CONFIG_INVALID naming the first bad key. */
+export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('(options)', 'must be an object');
+  const { connectionString, pool } = options;
+  if (pool === undefined) {
+    if (typeof connectionString !== 'string' || connectionString.trim() === '') {
+      throw invalid('connectionString', 'is required when no pool is given');
+    }
+    if (!/^postgres(ql)?:\/\//.test(connectionString)) {
+      throw invalid('connectionString', 'must be a postgres:// or postgresql:// URL');
+    }
+  } else if (typeof (pool as { query?: unknown }).query !== 'function') {
+    throw invalid('pool', 'must be a pg.Pool');
+  }
+  return {
+    connectionString: pool === undefined ? connectionString : undefined,
+    pool,
+    max: positiveInt(options, 'max', 10),
+    statementTimeoutMs: positiveInt(options, 'statementTimeoutMs', 10_000),
+    connectTimeoutMs: positiveInt(options, 'connectTimeoutMs', 5_000),
+    pingTimeoutMs: positiveInt(options, 'pingTimeoutMs', 2_000),
+  };
+}
