@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // Workspace packages resolve to their TypeScript sources (the `source` export condition),
 // so tests never run against a stale dist.
 const conditions = ['source', 'import', 'module', 'node', 'default'];
+// Vitest hands the SSR conditions to Node as `--conditions` for externalised dependencies, where
+// `import` would make `require()` pick a package's ESM entry (pg requiring pg-pool then breaks).
+// Node adds `import`/`require` by itself, so the SSR list leaves them out.
+const ssrConditions = ['source', 'module', 'node', 'default'];
 
 /** Test files that need a real service on loopback, by glob. */
 const SERVICE_SUITES: Record<string, { port: number; globs: string[] }> = {
@@ -46,7 +50,7 @@ export default defineConfig(async () => {
   }
   return {
     resolve: { conditions },
-    ssr: { resolve: { conditions, externalConditions: ['source'] } },
+    ssr: { resolve: { conditions: ssrConditions, externalConditions: ['source'] } },
     test: {
       include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
       exclude: ['**/node_modules/**', '**/dist/**', ...exclude],

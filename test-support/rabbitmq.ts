@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 
 /**
@@ -45,6 +46,8 @@ export async function createTestVhost(prefix = 'notify-test'): Promise<TestVhost
 }
 
 export interface BrokerConnection {
+  /** Erlang process id, what `rabbitmqctl close_connection` takes on RabbitMQ 3.x. */
+  pid: string;
   /** The broker's name for it, e.g. `127.0.0.1:50412 -> 127.0.0.1:5672`. */
   name: string;
   vhost: string;
@@ -54,16 +57,17 @@ export interface BrokerConnection {
 
 /** Open connections as the broker sees them. */
 export async function listConnections(): Promise<BrokerConnection[]> {
-  const out = await rabbitmqctl('list_connections', '--formatter', 'json', 'name', 'vhost', 'client_properties');
-  const rows = JSON.parse(out.trim() || '[]') as Array<{
-    name: string;
-    vhost: string;
-    client_properties: Array<[string, string, unknown]>;
-  }>;
-  return rows.map((row) => {
-    const prop = row.client_properties.find(([key]) => key === 'connection_name');
-    return { name: row.name, vhost: row.vhost, connectionName: typeof prop?.[2] === 'string' ? prop[2] : null };
-  });
+  // The tab-separated form, because it prints pids as `close_connection` wants them
+  // (`<rabbit@host.1.2.3>`); the JSON formatter prints `#PID<…>`, which it refuses.
+  const out = await rabbitmqctl('list_connections', '--no-table-headers', 'pid', 'name', 'vhost', 'client_properties');
+  return out
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [pid = '', name = '', vhost = '', props = ''] = line.split('\t');
+      const match = /\{"connection_name","((?:[^"\\]|\\.)*)"\}/.exec(props);
+      return { pid, name, vhost, connectionName: match ? (match[1] as string) : null };
+    });
 }
 
 /**
@@ -72,7 +76,7 @@ export async function listConnections(): Promise<BrokerConnection[]> {
  */
 export async function closeConnectionsNamed(connectionName: string, reason = 'closed by test'): Promise<number> {
   const targets = (await listConnections()).filter((c) => c.connectionName === connectionName);
-  for (const target of targets) await rabbitmqctl('close_connection', target.name, reason);
+  for (const target of targets) await rabbitmqctl('close_connection', target.pid, reason);
   return targets.length;
 }
 
@@ -81,4 +85,66 @@ export async function queueDepths(vhost: string): Promise<Record<string, number>
   const out = await rabbitmqctl('list_queues', '-p', vhost, '--formatter', 'json', 'name', 'messages');
   const rows = JSON.parse(out.trim() || '[]') as Array<{ name: string; messages: number }>;
   return Object.fromEntries(rows.map((row) => [row.name, row.messages]));
+}
+
+export interface BrokerProxy {
+  /** `url` with the host and port of the proxy instead of the broker's. */
+  url: string;
+  /** Drops every proxied connection and refuses new ones: to the client, the broker is gone. */
+  cut(): void;
+  /** Accepts and forwards connections again. */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of the broker that a test can cut, to show what a client does when the
+ * broker disappears (sockets reset, reconnects refused) without stopping the shared broker.
+ */
+export async function startBrokerProxy(url: string): Promise<BrokerProxy> {
+  const target = new URL(url);
+  const sockets = new Set<Socket>();
+  let isCut = false;
+  const server = createServer((client) => {
+    if (isCut) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5672) });
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(address.port);
+  const dropAll = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  return {
+    url: proxied.toString(),
+    cut() {
+      isCut = true;
+      dropAll();
+    },
+    restore() {
+      isCut = false;
+    },
+    close() {
+      dropAll();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -31,13 +31,13 @@ export interface SmtpPeerOptions {
 }
 
 export interface ReceivedMessage {
-  /** The Message-ID header as sent, angle brackets included. */
-  messageId: string | undefined;
-  /** The From header address. */
-  from: string | undefined;
+  /** The Message-ID header as sent, angle brackets included ('' when absent). */
+  messageId: string;
+  /** The From header address ('' when absent). */
+  from: string;
   /** The To header addresses. */
   to: string[];
-  subject: string | undefined;
+  subject: string;
   html: string | undefined;
   text: string | undefined;
   /** Header values by lower-cased name (the last occurrence wins), unfolded, as on the wire. */
@@ -144,10 +144,10 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
         simpleParser(raw).then(
           (parsed) => {
             messages.push({
-              messageId: parsed.messageId,
-              from: addresses(parsed.from)[0],
+              messageId: parsed.messageId ?? '',
+              from: addresses(parsed.from)[0] ?? '',
               to: addresses(parsed.to),
-              subject: parsed.subject,
+              subject: parsed.subject ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : undefined,
               text: parsed.text,
               headers: headerMap(parsed),

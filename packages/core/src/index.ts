@@ -1,4 +1,5 @@
 export * from './application/index.js';
+export * from './container.js';
 export * from './domain/index.js';
 export * from './fakes/index.js';
 export * from './ports/index.js';

@@ -76,11 +76,18 @@ describe('createLogger', () => {
   it('redacts recipient addresses by default and shows them when asked', () => {
     const hidden = capture();
     createLogger({ destination: hidden.stream }).info(
-      { to_email: 'john@example.com', variables: { email: 'john@example.com', name: 'John' }, message: { to: 'john@example.com' } },
+      {
+        to_email: 'john@example.com',
+        variables: { email: 'john@example.com', name: 'John' },
+        message: { to: 'john@example.com' },
+      },
       'accepted',
     );
     expect(JSON.stringify(hidden.lines())).not.toContain('john@example.com');
-    expect(hidden.lines()[0]).toMatchObject({ to_email: REDACTED, variables: { email: REDACTED, name: 'John' } });
+    expect(hidden.lines()[0]).toMatchObject({
+      to_email: REDACTED,
+      variables: { email: REDACTED, name: 'John' },
+    });
 
     const shown = capture();
     createLogger({ destination: shown.stream, redactEmails: false }).info(

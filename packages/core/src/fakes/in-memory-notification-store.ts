@@ -97,7 +97,11 @@ export class InMemoryNotificationStore implements NotificationStore {
     return copy(record);
   }
 
-  async update(requestId: string, guard: UpdateGuard, patch: NotificationPatch): Promise<Notification | null> {
+  async update(
+    requestId: string,
+    guard: UpdateGuard,
+    patch: NotificationPatch,
+  ): Promise<Notification | null> {
     this.assertUsable();
     const record = this.records.get(requestId);
     if (!record || !guard.status.includes(record.status)) return null;
@@ -113,7 +117,11 @@ export class InMemoryNotificationStore implements NotificationStore {
     this.assertUsable();
     for (const id of requestIds) {
       const record = this.records.get(id);
-      if (record && (record.status === 'queued' || record.status === 'retrying') && record.publishedAt === null) {
+      if (
+        record &&
+        (record.status === 'queued' || record.status === 'retrying') &&
+        record.publishedAt === null
+      ) {
         record.publishedAt = new Date(at.getTime());
       }
     }
@@ -146,7 +154,8 @@ export class InMemoryNotificationStore implements NotificationStore {
 
   private assertUsable(): void {
     if (this.closed) throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is closed');
-    if (!this.available) throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is unavailable (simulated)');
+    if (!this.available)
+      throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is unavailable (simulated)');
   }
 }
 

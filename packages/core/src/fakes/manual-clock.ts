@@ -19,7 +19,8 @@ export class ManualClock implements Clock {
 
   /** Moves time forward; a negative step is refused because no backend's clock goes back. */
   advance(ms: number): Date {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ManualClock.advance: ms must be >= 0, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`ManualClock.advance: ms must be >= 0, got ${ms}`);
     this.current += ms;
     return this.now();
   }

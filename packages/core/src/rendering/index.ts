@@ -1,1 +1,3 @@
-export {};
+export * from './directory-template-source.js';
+export * from './message-id.js';
+export * from './template-renderer.js';

@@ -1,2 +1,11 @@
-// Contract suites, one per port: `notificationStoreContract(it, makeStore)` and friends.
-export {};
+// Contract suites, one per port, runnable under any test runner: each takes the runner's `it`
+// and a factory that makes a fresh harness per case.
+export * from './case-recorder.js';
+export * from './contract-runner.js';
+export * from './mail-transport-contract.js';
+export * from './notification-queue-contract.js';
+export * from './notification-store-contract.js';
+export * from './rate-limiter-contract.js';
+export * from './sample-notification.js';
+export * from './status-notifier-contract.js';
+export * from './template-source-contract.js';

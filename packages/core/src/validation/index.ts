@@ -1,1 +1,13 @@
-export {};
+export * from './accept-schema.js';
+export {
+  isValidTemplateCode,
+  MAX_EMAIL_LENGTH,
+  MAX_METADATA_BYTES,
+  MAX_NESTING_DEPTH,
+  MAX_REQUEST_ID_LENGTH,
+  MAX_SUBJECT_LENGTH,
+  MAX_USER_ID_LENGTH,
+  TEMPLATE_CODE_PATTERN,
+} from './field-rules.js';
+export * from './list-query.js';
+export * from './payload-fingerprint.js';

@@ -1,0 +1,37 @@
+import { NotifyError } from '@notify/email-core';
+import { migrate } from './migrate.js';
+
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Exit codes of `notify-migrate`, so deploy scripts can tell a bad setting from a down database. */
+export const MIGRATE_EXIT = { ok: 0, failed: 1, config: 2, unavailable: 3 } as const;
+
+/**
+ * `notify-migrate`: migrates the database named by DATABASE_URL and prints what it applied.
+ * Returns the exit code instead of exiting, so it can be tested in-process.
+ */
+export async function runMigrateCli(env: NodeJS.ProcessEnv, io: CliOutput): Promise<number> {
+  const connectionString = env.DATABASE_URL;
+  if (!connectionString) {
+    io.err('notify-migrate: DATABASE_URL is not set');
+    return MIGRATE_EXIT.config;
+  }
+  try {
+    const { applied } = await migrate({ connectionString, migrationsDir: env.MIGRATIONS_DIR || undefined });
+    if (applied.length === 0) io.out('notify-migrate: database is up to date');
+    for (const name of applied) io.out(`notify-migrate: applied ${name}`);
+    return MIGRATE_EXIT.ok;
+  } catch (error) {
+    // The driver's message can quote the connection string; print our own message and the cause's code only.
+    const message = NotifyError.is(error) ? error.message : 'unexpected failure';
+    const cause = NotifyError.is(error) ? (error.cause as { code?: unknown } | undefined) : undefined;
+    const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
+    io.err(`notify-migrate: ${message}${code}`);
+    if (NotifyError.is(error) && error.code === 'STORE_UNAVAILABLE') return MIGRATE_EXIT.unavailable;
+    if (NotifyError.is(error) && error.code === 'CONFIG_INVALID') return MIGRATE_EXIT.config;
+    return MIGRATE_EXIT.failed;
+  }
+}

@@ -1,0 +1,219 @@
+import type {
+  ClaimRequest,
+  Clock,
+  InsertResult,
+  ListFilter,
+  ListPage,
+  ListResult,
+  NewNotification,
+  Notification,
+  NotificationPatch,
+  NotificationStore,
+  NotificationStoreCapabilities,
+  StrandedQuery,
+  UpdateGuard,
+} from '@notify/email-core';
+import { NotifyError, silentLogger, systemClock } from '@notify/email-core';
+import pg from 'pg';
+import { toStoreError } from './errors.js';
+import { buildListSql } from './list-query.js';
+import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from './options.js';
+import { resolvePostgresStoreOptions } from './options.js';
+import type { NotificationRow } from './row-mapping.js';
+import { fromRow, NOTIFICATION_COLUMNS, toInsertValues } from './row-mapping.js';
+
+const INSERT_SQL = `
+  INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(', ')})
+  VALUES (${NOTIFICATION_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (request_id) DO NOTHING
+  RETURNING *`;
+
+// One statement: under READ COMMITTED a second claimer blocks on the row lock, then re-checks
+// the WHERE clause against the winner's committed version and matches nothing.
+const CLAIM_SQL = `
+  UPDATE notifications
+     SET status = 'processing', lease_owner = $2, lease_until = $3, updated_at = $4
+   WHERE request_id = $1
+     AND (status IN ('queued', 'retrying')
+          OR (status = 'processing' AND (lease_until IS NULL OR lease_until <= $4)))
+  RETURNING *`;
+
+const MARK_PUBLISHED_SQL = `
+  UPDATE notifications SET published_at = $2
+   WHERE request_id = ANY($1::text[])
+     AND status IN ('queued', 'retrying') AND published_at IS NULL`;
+
+// Two index-shaped halves (each served by its partial index) rather than one OR over the table.
+const STRANDED_SQL = `
+  SELECT * FROM (
+    (SELECT * FROM notifications
+      WHERE published_at IS NULL AND status IN ('queued', 'retrying') AND updated_at < $2
+      ORDER BY created_at, id LIMIT $3)
+    UNION ALL
+    (SELECT * FROM notifications
+      WHERE status = 'processing' AND (lease_until IS NULL OR lease_until <= $1)
+      ORDER BY created_at, id LIMIT $3)
+  ) stranded
+  ORDER BY created_at, id
+  LIMIT $3`;
+
+/** Patch fields and their columns; anything else in a patch is ignored. */
+const PATCH_COLUMNS = {
+  status: 'status',
+  attempts: 'attempts',
+  error: 'error',
+  errorCode: 'error_code',
+  leaseOwner: 'lease_owner',
+  leaseUntil: 'lease_until',
+  publishedAt: 'published_at',
+  nextAttemptAt: 'next_attempt_at',
+  deliveredAt: 'delivered_at',
+} as const satisfies Partial<Record<keyof NotificationPatch, string>>;
+
+/**
+ * NotificationStore on PostgreSQL. Every write is a single statement whose WHERE clause carries
+ * its precondition, so no transaction spans a network round trip and no lock outlives a query.
+ */
+export class PostgresNotificationStore implements NotificationStore {
+  readonly capabilities: NotificationStoreCapabilities = { durable: true };
+  readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly settings: ResolvedPostgresStoreOptions;
+  private readonly clock: Clock;
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.settings = resolvePostgresStoreOptions(options);
+    this.clock = options.clock ?? systemClock;
+    if (this.settings.pool) {
+      this.pool = this.settings.pool;
+      this.ownsPool = false;
+    } else {
+      this.pool = new pg.Pool({
+        connectionString: this.settings.connectionString,
+        max: this.settings.max,
+        statement_timeout: this.settings.statementTimeoutMs,
+        connectionTimeoutMillis: this.settings.connectTimeoutMs,
+      });
+      this.ownsPool = true;
+      // An idle connection dropped by the server is emitted here; unhandled, it would crash the
+      // process. The next query simply opens a new connection.
+      const logger = options.logger ?? silentLogger;
+      this.pool.on('error', (error) => {
+        logger.warn({ err: toStoreError('idle connection', error) }, 'PostgreSQL idle connection lost');
+      });
+    }
+  }
+
+  async insert(notification: NewNotification): Promise<InsertResult> {
+    const inserted = await this.rows('insert', INSERT_SQL, toInsertValues(notification));
+    if (inserted[0]) return { created: true, notification: fromRow(inserted[0]) };
+    // ON CONFLICT DO NOTHING waited for the competing insert to commit, so this read sees it.
+    const existing = await this.getByRequestId(notification.requestId);
+    if (!existing) {
+      throw new NotifyError('INTERNAL', 'PostgreSQL notification store: conflicting row vanished during insert', {
+        retryable: true,
+      });
+    }
+    return { created: false, notification: existing };
+  }
+
+  async getByRequestId(requestId: string): Promise<Notification | null> {
+    const found = await this.rows('getByRequestId', 'SELECT * FROM notifications WHERE request_id = $1', [
+      requestId,
+    ]);
+    return found[0] ? fromRow(found[0]) : null;
+  }
+
+  async list(filter: ListFilter, page: ListPage): Promise<ListResult> {
+    const sql = buildListSql(filter, page);
+    const rows = await this.rows<NotificationRow & { total: string }>('list', sql.page.text, sql.page.values);
+    if (rows[0]) return { items: rows.map(fromRow), total: Number(rows[0].total) };
+    // A page past the end has no row to carry the window count; ask for it separately.
+    if (page.offset === 0) return { items: [], total: 0 };
+    const counted = await this.rows<{ total: string }>('list', sql.count.text, sql.count.values);
+    return { items: [], total: Number(counted[0]?.total ?? 0) };
+  }
+
+  async claim(request: ClaimRequest): Promise<Notification | null> {
+    const leaseUntil = new Date(request.now.getTime() + request.leaseMs);
+    const claimed = await this.rows('claim', CLAIM_SQL, [request.requestId, request.owner, leaseUntil, request.now]);
+    return claimed[0] ? fromRow(claimed[0]) : null;
+  }
+
+  async update(requestId: string, guard: UpdateGuard, patch: NotificationPatch): Promise<Notification | null> {
+    const values: unknown[] = [requestId, guard.status];
+    const sets: string[] = [];
+    for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
+      const value = patch[field as keyof typeof PATCH_COLUMNS];
+      if (value === undefined) continue;
+      values.push(value);
+      sets.push(`${column} = $${values.length}`);
+    }
+    values.push(patch.updatedAt ?? this.clock.now());
+    sets.push(`updated_at = $${values.length}`);
+    if (patch.appendHistory) {
+      values.push(JSON.stringify([patch.appendHistory]));
+      sets.push(`history = history || $${values.length}::jsonb`);
+    }
+    let guardSql = 'status = ANY($2::text[])';
+    if (guard.leaseOwner !== undefined) {
+      values.push(guard.leaseOwner);
+      guardSql += ` AND lease_owner = $${values.length}`;
+    }
+    const updated = await this.rows(
+      'update',
+      `UPDATE notifications SET ${sets.join(', ')} WHERE request_id = $1 AND ${guardSql} RETURNING *`,
+      values,
+    );
+    return updated[0] ? fromRow(updated[0]) : null;
+  }
+
+  async markPublished(requestIds: string[], at: Date): Promise<void> {
+    if (requestIds.length === 0) return;
+    await this.rows('markPublished', MARK_PUBLISHED_SQL, [requestIds, at]);
+  }
+
+  async findStranded(query: StrandedQuery): Promise<Notification[]> {
+    const found = await this.rows('findStranded', STRANDED_SQL, [query.now, query.unpublishedBefore, query.limit]);
+    return found.map(fromRow);
+  }
+
+  /** `SELECT 1`, bounded by `pingTimeoutMs` even when connecting hangs (a black-holed host). */
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new NotifyError('STORE_UNAVAILABLE', 'PostgreSQL notification store did not answer ping in time')),
+        this.settings.pingTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.rows('ping', 'SELECT 1', []), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the store's own pool (an injected pool belongs to the embedder and stays open). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private async rows<R = NotificationRow>(operation: string, text: string, values: unknown[]): Promise<R[]> {
+    if (this.closed) throw new NotifyError('STORE_UNAVAILABLE', `PostgreSQL notification store is closed (${operation})`);
+    try {
+      const result = await this.pool.query(text, values);
+      return result.rows as R[];
+    } catch (error) {
+      throw toStoreError(operation, error);
+    }
+  }
+}
+
+/** Creates the store; throws CONFIG_INVALID naming the bad option. Run `migrate()` first. */
+export function createPostgresStore(options: PostgresStoreOptions): PostgresNotificationStore {
+  return new PostgresNotificationStore(options);
+}

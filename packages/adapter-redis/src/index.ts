@@ -1,0 +1,3 @@
+export { redisRateLimiterModule } from './container.js';
+export type { RedisRateLimiterOptions } from './options.js';
+export { createRedisRateLimiter, RedisRateLimiter } from './redis-rate-limiter.js';

@@ -1,0 +1,105 @@
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  type Clock,
+  type MailMessage,
+  type MailTransport,
+  NotifyError,
+  type SendResult,
+  systemClock,
+} from '@notify/email-core';
+import nodemailer from 'nodemailer';
+import { toSendMailOptions } from './mail-options.js';
+
+export interface EmlFileTransportOptions {
+  /** Folder the `.eml` files are written to; created on first use. */
+  directory: string;
+  /** Source of the timestamp in file names (tests pass a manual clock). Default: system time. */
+  clock?: Clock;
+}
+
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/** Keeps a request id usable as part of a file name on every OS. */
+function sanitise(value: string): string {
+  const safe = value.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return (safe || 'message').slice(0, 100);
+}
+
+/**
+ * The embedded mode's MailTransport: every message is built exactly as SMTP would carry it
+ * (nodemailer's stream transport, CRLF line ends) and written to its own `.eml` file, which any
+ * mail client opens. Nothing leaves the machine.
+ */
+export class EmlFileTransport implements MailTransport {
+  readonly #directory: string;
+  readonly #clock: Clock;
+  readonly #composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+
+  constructor(options: EmlFileTransportOptions) {
+    if (typeof options?.directory !== 'string' || options.directory.trim() === '') {
+      throw new NotifyError('CONFIG_INVALID', 'EML transport option directory must be a non-empty path', {
+        details: [{ path: 'directory', message: 'must be a non-empty path' }],
+      });
+    }
+    this.#directory = resolve(options.directory);
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** The absolute folder the files go to. */
+  get directory(): string {
+    return this.#directory;
+  }
+
+  async send(message: MailMessage): Promise<SendResult> {
+    const info = await this.#composer.sendMail(toSendMailOptions(message));
+    const stamp = this.#clock.now().toISOString().replace(/:/g, '-');
+    const request = headerValue(message.headers ?? {}, 'X-Request-ID') ?? message.messageId.replace(/[<>]/g, '');
+    const base = `${stamp}-${sanitise(request)}`;
+    await mkdir(this.#directory, { recursive: true }).catch((error: unknown) => {
+      throw new NotifyError('SMTP_TRANSIENT', `could not create ${this.#directory}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
+    const file = await this.#writeNew(base, info.message as Buffer);
+    return { messageId: message.messageId, response: `250 written to ${file}`, accepted: [message.to] };
+  }
+
+  /** `wx` never overwrites: a resend of the same request in the same millisecond gets a suffix. */
+  async #writeNew(base: string, content: Buffer): Promise<string> {
+    for (let n = 0; ; n += 1) {
+      const file = join(this.#directory, n === 0 ? `${base}.eml` : `${base}-${n}.eml`);
+      try {
+        await writeFile(file, content, { flag: 'wx' });
+        return file;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new NotifyError('SMTP_TRANSIENT', `could not write ${file}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+      }
+    }
+  }
+
+  /** Healthy when the folder exists (or can be created) and is writable. */
+  async verify(): Promise<void> {
+    try {
+      await mkdir(this.#directory, { recursive: true });
+      await access(this.#directory, constants.W_OK);
+    } catch (error) {
+      throw new NotifyError('SMTP_TRANSIENT', `EML directory ${this.#directory} is not writable`, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function createEmlFileTransport(options: EmlFileTransportOptions): EmlFileTransport {
+  return new EmlFileTransport(options);
+}

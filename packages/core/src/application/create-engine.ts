@@ -1,0 +1,85 @@
+import { RetryPolicy } from '../domain/retry-policy.js';
+import { systemClock } from '../ports/clock.js';
+import { silentLogger } from '../ports/logger.js';
+import type { QueueMessage } from '../ports/notification-queue.js';
+import { TemplateRenderer } from '../rendering/template-renderer.js';
+import { acceptNotification } from './accept-notification.js';
+import type { EmailEngineRuntime } from './engine.js';
+import type { EngineContext, EngineDependencies } from './engine-context.js';
+import { type EngineOptions, resolveEngineOptions } from './engine-options.js';
+import { getNotification } from './get-notification.js';
+import { health } from './health.js';
+import { listNotifications } from './list-notifications.js';
+import { MailBreaker } from './mail-breaker.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { processNotification } from './process-notification.js';
+import { retryFailed } from './retry-failed.js';
+import type { AcceptCommand, ListQuery } from './views.js';
+
+/** The runtime plus the outbox's manual controls, for hosts' admin tasks and for tests. */
+export interface EmailEngineInstance extends EmailEngineRuntime {
+  /** Publishes every accepted id still buffered and waits for the confirms. */
+  flushOutbox(): Promise<void>;
+  /** Runs one recovery pass now; resolves with how many stranded records were republished. */
+  recoverStranded(): Promise<number>;
+}
+
+/**
+ * Wires the use cases to the ports. Throws CONFIG_INVALID naming every bad option key.
+ * The returned engine owns the SMTP breaker and the outbox relay; call `startRelay()` in a process
+ * that should run the recovery loop, and `stop()` on shutdown.
+ */
+export function createEmailEngine(deps: EngineDependencies, options: EngineOptions): EmailEngineInstance {
+  const resolved = resolveEngineOptions(options);
+  const clock = deps.clock ?? systemClock;
+  const logger = (deps.logger ?? silentLogger).child({ logger: 'email-engine' });
+  const breaker = new MailBreaker(deps.transport, {
+    failureThreshold: resolved.breaker.failureThreshold,
+    resetTimeoutMs: resolved.breaker.resetTimeoutMs,
+    timeoutMs: resolved.breaker.timeoutMs,
+    onStateChange: (state) =>
+      (state === 'open' ? logger.warn : logger.info).call(
+        logger,
+        { breaker_state: state },
+        `SMTP circuit ${state}`,
+      ),
+  });
+  const relay = new OutboxRelay(deps.store, deps.queue, clock, logger, {
+    ...resolved.outbox,
+    leaseMs: resolved.leaseMs,
+    owner: `${resolved.workerId}:outbox`,
+  });
+  const ctx: EngineContext = {
+    store: deps.store,
+    queue: deps.queue,
+    templates: deps.templates,
+    notifier: deps.notifier,
+    clock,
+    logger,
+    breaker,
+    relay,
+    retryPolicy: new RetryPolicy({
+      maxRetries: resolved.maxRetries,
+      baseMs: resolved.retryBaseMs,
+      capMs: resolved.retryCapMs,
+    }),
+    renderer: new TemplateRenderer(),
+    options: resolved,
+  };
+  return {
+    acceptNotification: (command: AcceptCommand) => acceptNotification(ctx, command),
+    processNotification: (message: QueueMessage) => processNotification(ctx, message),
+    getNotification: (requestId: string) => getNotification(ctx, requestId),
+    listNotifications: (query: ListQuery) => listNotifications(ctx, query),
+    retryFailed: (requestId: string, correlationId?: string) => retryFailed(ctx, requestId, correlationId),
+    health: () => health(ctx),
+    startRelay: () => relay.start(),
+    stop: async () => {
+      await relay.stop();
+      breaker.shutdown();
+    },
+    breakerState: () => breaker.state(),
+    flushOutbox: () => relay.flush(),
+    recoverStranded: () => relay.recover(),
+  };
+}

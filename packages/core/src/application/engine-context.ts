@@ -1,0 +1,38 @@
+import type { RetryPolicy } from '../domain/retry-policy.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { MailTransport } from '../ports/mail-transport.js';
+import type { NotificationQueue } from '../ports/notification-queue.js';
+import type { NotificationStore } from '../ports/notification-store.js';
+import type { StatusNotifier } from '../ports/status-notifier.js';
+import type { TemplateSource } from '../ports/template-source.js';
+import type { TemplateRenderer } from '../rendering/template-renderer.js';
+import type { ResolvedEngineOptions } from './engine-options.js';
+import type { MailBreaker } from './mail-breaker.js';
+import type { OutboxRelay } from './outbox-relay.js';
+
+/** The ports an engine is built from; `notifier`, `clock` and `logger` are optional. */
+export interface EngineDependencies {
+  store: NotificationStore;
+  queue: NotificationQueue;
+  transport: MailTransport;
+  templates: TemplateSource;
+  notifier?: StatusNotifier;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Everything a use case needs, wired once by `createEmailEngine`. */
+export interface EngineContext {
+  store: NotificationStore;
+  queue: NotificationQueue;
+  templates: TemplateSource;
+  notifier: StatusNotifier | undefined;
+  clock: Clock;
+  logger: Logger;
+  breaker: MailBreaker;
+  retryPolicy: RetryPolicy;
+  renderer: TemplateRenderer;
+  relay: OutboxRelay;
+  options: ResolvedEngineOptions;
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { classifyError } from '../domain/classify-error.js';
+import type { NotifyError } from '../domain/errors.js';
+import type { Notification, NotificationPatch } from '../domain/notification.js';
+import { isFinalStatus } from '../domain/status-machine.js';
+import type { Logger } from '../ports/logger.js';
+import type { QueueMessage } from '../ports/notification-queue.js';
+import { messageIdFor } from '../rendering/message-id.js';
+import type { EngineContext } from './engine-context.js';
+import { messageFor } from './outbox-relay.js';
+import type { ProcessOutcome } from './views.js';
+
+/**
+ * Handles one queue message (DESIGN.md, Delivery semantics 2–6). Resolves only after the outcome
+ * is stored and any republish confirmed, so the caller may ack; a throw means "redeliver".
+ *
+ * Crash points, and why none strands a record:
+ * - Killed after the claim: the record is `processing` with a lease; when the lease expires the
+ *   recovery loop hands it back and republishes it.
+ * - Retry / deferral: the delayed message is published (confirmed) *before* the record leaves
+ *   `processing`. Killed in between, the lease expires as above; the extra message finds the
+ *   record claimed or done and is skipped. Storing first would leave a `retrying` record whose
+ *   message was never sent, visible only to the recovery loop after its grace period.
+ * - Failure: the dead letter is written before the record becomes `failed`, because nothing ever
+ *   revisits a final record; a crash in between at worst dead-letters it twice.
+ * Every write is guarded by status `processing` and this claim's own lease token, so a worker that
+ * lost its lease (expired, taken over) cannot overwrite the new owner's outcome.
+ */
+export async function processNotification(
+  ctx: EngineContext,
+  message: QueueMessage,
+): Promise<ProcessOutcome> {
+  const log = ctx.logger.child({
+    request_id: message.requestId,
+    task_id: message.taskId,
+    correlation_id: message.correlationId,
+  });
+  // A fresh token per claim, so two deliveries of one message in the same process never share a lease.
+  const leaseOwner = `${ctx.options.workerId}:${randomUUID()}`;
+  const claimed = await ctx.store.claim({
+    requestId: message.requestId,
+    owner: leaseOwner,
+    now: ctx.clock.now(),
+    leaseMs: ctx.options.leaseMs,
+  });
+  if (claimed === null) return notClaimed(ctx, message, log);
+
+  const run = new Attempt(ctx, claimed, leaseOwner, message, log);
+  if (ctx.breaker.state() === 'open') return run.defer(ctx.breaker.retryAfterMs());
+  try {
+    const template = await ctx.templates.get(claimed.templateCode);
+    const rendered = ctx.renderer.render(template, claimed.variables);
+    const correlationId = message.correlationId || claimed.correlationId;
+    const sent = await ctx.breaker.send({
+      from: ctx.options.from,
+      to: claimed.toEmail,
+      subject: rendered.subject,
+      ...(rendered.html === undefined ? {} : { html: rendered.html }),
+      ...(rendered.text === undefined ? {} : { text: rendered.text }),
+      messageId: messageIdFor(claimed.requestId, ctx.options.fromDomain),
+      headers: { 'X-Request-ID': claimed.requestId, 'X-Correlation-ID': correlationId },
+    });
+    log.info({ attempt: claimed.attempts + 1, smtp_response: sent.response }, 'Notification delivered');
+    return run.delivered();
+  } catch (thrown) {
+    const error = classifyError(thrown);
+    if (error.code === 'CIRCUIT_OPEN') return run.defer(error.retryAfterMs ?? ctx.breaker.retryAfterMs());
+    if (error.retryable && ctx.retryPolicy.hasRetriesLeft(claimed.attempts + 1)) return run.retry(error);
+    return run.fail(error);
+  }
+}
+
+/** Why a message could not be claimed: unknown (dead-letter it) or someone else's / already final. */
+async function notClaimed(ctx: EngineContext, message: QueueMessage, log: Logger): Promise<ProcessOutcome> {
+  const existing = await ctx.store.getByRequestId(message.requestId);
+  if (existing === null) {
+    await ctx.queue.deadLetter({
+      requestId: message.requestId,
+      taskId: message.taskId,
+      correlationId: message.correlationId,
+      errorCode: 'UNKNOWN_NOTIFICATION',
+      error: `No notification with request_id '${message.requestId}'`,
+      attempts: 0,
+      firstAttemptAt: null,
+      failedAt: ctx.clock.now(),
+    });
+    log.warn({}, 'Queue message for an unknown notification dead-lettered');
+    return 'dead-lettered';
+  }
+  log.debug(
+    { status: existing.status, final: isFinalStatus(existing.status) },
+    'Notification not claimable (final, or leased by another worker); skipped',
+  );
+  return 'skipped';
+}
+
+/** The outcomes of one claimed attempt, each a guarded write plus its side effects. */
+class Attempt {
+  private readonly attempt: number;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly record: Notification,
+    private readonly leaseOwner: string,
+    private readonly message: QueueMessage,
+    private readonly log: Logger,
+  ) {
+    this.attempt = record.attempts + 1;
+  }
+
+  async delivered(): Promise<ProcessOutcome> {
+    const now = this.ctx.clock.now();
+    const stored = await this.write({
+      status: 'delivered',
+      attempts: this.attempt,
+      error: null,
+      errorCode: null,
+      deliveredAt: now,
+      nextAttemptAt: null,
+      appendHistory: { attempt: this.attempt, at: now, outcome: 'delivered' },
+    });
+    if (stored === null) return 'skipped';
+    await this.notify(stored, 'delivered', null);
+    return 'delivered';
+  }
+
+  /** The breaker is open: hand the record back uncounted and come back when it lets a trial through. */
+  async defer(delayMs: number): Promise<ProcessOutcome> {
+    await this.ctx.queue.publish([this.queueMessage()], { delayMs });
+    const now = this.ctx.clock.now();
+    const stored = await this.write({
+      status: 'queued',
+      publishedAt: now,
+      nextAttemptAt: new Date(now.getTime() + delayMs),
+      appendHistory: {
+        attempt: this.attempt,
+        at: now,
+        outcome: 'deferred',
+        errorCode: 'CIRCUIT_OPEN',
+        error: 'SMTP circuit breaker open',
+      },
+    });
+    this.log.info(
+      { delay_ms: delayMs },
+      'SMTP circuit open; notification deferred without counting an attempt',
+    );
+    return stored === null ? 'skipped' : 'deferred';
+  }
+
+  async retry(error: NotifyError): Promise<ProcessOutcome> {
+    const delayMs = this.ctx.retryPolicy.nextDelayMs(this.attempt);
+    await this.ctx.queue.publish([this.queueMessage()], { delayMs });
+    const now = this.ctx.clock.now();
+    const stored = await this.write({
+      status: 'retrying',
+      attempts: this.attempt,
+      error: error.message,
+      errorCode: error.code,
+      publishedAt: now,
+      nextAttemptAt: new Date(now.getTime() + delayMs),
+      appendHistory: {
+        attempt: this.attempt,
+        at: now,
+        outcome: 'retrying',
+        errorCode: error.code,
+        error: error.message,
+      },
+    });
+    this.log.warn(
+      { attempt: this.attempt, error_code: error.code, err: error, delay_ms: delayMs },
+      'Transient failure; retry scheduled',
+    );
+    return stored === null ? 'skipped' : 'retrying';
+  }
+
+  async fail(cause: NotifyError): Promise<ProcessOutcome> {
+    const exhausted = cause.retryable;
+    const errorCode = exhausted ? 'RETRIES_EXHAUSTED' : cause.code;
+    const error = exhausted
+      ? `Retries exhausted after ${this.attempt} attempts; last error ${cause.code}: ${cause.message}`
+      : cause.message;
+    const now = this.ctx.clock.now();
+    await this.ctx.queue.deadLetter({
+      requestId: this.record.requestId,
+      taskId: this.record.id,
+      correlationId: this.correlationId(),
+      errorCode,
+      error,
+      attempts: this.attempt,
+      firstAttemptAt: firstAttemptAt(this.record) ?? now,
+      failedAt: now,
+    });
+    const stored = await this.write({
+      status: 'failed',
+      attempts: this.attempt,
+      error,
+      errorCode,
+      nextAttemptAt: null,
+      appendHistory: { attempt: this.attempt, at: now, outcome: 'failed', errorCode, error },
+    });
+    this.log.error({ attempt: this.attempt, error_code: errorCode, err: cause }, 'Notification failed');
+    if (stored === null) return 'skipped';
+    await this.notify(stored, 'failed', error);
+    return 'failed';
+  }
+
+  /** The guarded write every outcome goes through; null when this claim no longer holds the record. */
+  private async write(patch: NotificationPatch): Promise<Notification | null> {
+    const stored = await this.ctx.store.update(
+      this.record.requestId,
+      { status: ['processing'], leaseOwner: this.leaseOwner },
+      { ...patch, leaseOwner: null, leaseUntil: null, updatedAt: this.ctx.clock.now() },
+    );
+    if (stored === null) {
+      this.log.warn(
+        { status: patch.status },
+        'Lease lost before the outcome was stored; the new owner decides',
+      );
+    }
+    return stored;
+  }
+
+  private async notify(
+    record: Notification,
+    status: 'delivered' | 'failed',
+    error: string | null,
+  ): Promise<void> {
+    if (this.ctx.notifier === undefined) return;
+    try {
+      await this.ctx.notifier.notify({
+        notification_id: record.id,
+        request_id: record.requestId,
+        status,
+        error,
+        attempts: record.attempts,
+        timestamp: this.ctx.clock.now().toISOString(),
+        metadata: record.metadata,
+        correlation_id: this.correlationId(),
+      });
+    } catch (thrown) {
+      // The port promises never to throw; if one does anyway, delivery must not be undone by it.
+      this.log.warn({ err: thrown }, 'Status callback failed');
+    }
+  }
+
+  private queueMessage(): QueueMessage {
+    return { ...messageFor(this.record), correlationId: this.correlationId() };
+  }
+
+  private correlationId(): string {
+    return this.message.correlationId || this.record.correlationId;
+  }
+}
+
+/** When the current attempt budget's first attempt ran: after the last replay, if any. */
+function firstAttemptAt(record: Notification): Date | null {
+  let first: Date | null = null;
+  for (const entry of record.history) {
+    if (entry.outcome === 'replayed') first = null;
+    else if (entry.outcome !== 'deferred' && first === null) first = entry.at;
+  }
+  return first;
+}

@@ -1,0 +1,147 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type InMemoryNotificationQueue, NotifyError } from '@notify/email-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeService } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startWorker } from '../src/worker.js';
+
+function body(requestId: string, email = 'ada@example.com') {
+  return {
+    notification_type: 'email',
+    user_id: 'user-1',
+    template_code: 'welcome_email',
+    variables: { name: 'Ada', email, link: 'https://example.com/verify' },
+    request_id: requestId,
+  };
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const quiet = () => createLogger({ level: 'silent' });
+
+describe('composeService, embedded on the in-memory defaults', () => {
+  let outbox: string;
+
+  beforeAll(() => {
+    outbox = mkdtempSync(join(tmpdir(), 'notify-compose-'));
+  });
+  afterAll(() => rmSync(outbox, { recursive: true, force: true }));
+
+  it('runs accept → worker → .eml file, all in one process', async () => {
+    const service = await composeService(loadConfig({ OUTBOX_DIR: outbox }), {
+      role: 'embedded',
+      logger: quiet(),
+    });
+    expect(service.backends).toEqual({
+      store: 'in-memory',
+      queue: 'in-memory',
+      transport: 'eml-files',
+      templates: 'directory',
+      notifier: 'none',
+      rateLimiter: 'in-memory',
+    });
+    expect(service.outboxDir).toBe(outbox);
+    expect(service.rateLimiter).toBeDefined();
+    service.engine.startRelay();
+    const worker = await startWorker({
+      engine: service.engine,
+      queue: service.queue,
+      concurrency: 2,
+      logger: service.logger,
+    });
+
+    const accepted = await service.engine.acceptNotification({
+      body: body('compose-1'),
+      correlationId: 'corr-compose-1',
+    });
+    expect(accepted.status).toBe('queued');
+    await until(async () =>
+      (await service.engine.getNotification('compose-1')).status === 'delivered' ? true : undefined,
+    );
+    const files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    const eml = readFileSync(join(outbox, files[0] ?? ''), 'utf8');
+    expect(eml).toMatch(/^Subject: Welcome, Ada!/m);
+
+    await worker.stop();
+    await service.close();
+  });
+
+  it('creates a temp outbox folder when OUTBOX_DIR is unset, and logs no address', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const service = await composeService(loadConfig({}), {
+      logger: createLogger({ destination, level: 'debug' }),
+    });
+    try {
+      expect(service.outboxDir).toBeDefined();
+      expect(isAbsolute(service.outboxDir ?? '')).toBe(true);
+      expect(existsSync(service.outboxDir ?? '')).toBe(true);
+      service.engine.startRelay();
+      const worker = await startWorker({
+        engine: service.engine,
+        queue: service.queue,
+        concurrency: 1,
+        logger: service.logger,
+      });
+      await service.engine.acceptNotification({
+        body: body('compose-2', 'grace@example.com'),
+        correlationId: 'c-2',
+      });
+      await until(async () =>
+        (await service.engine.getNotification('compose-2')).status === 'delivered' ? true : undefined,
+      );
+      await worker.stop();
+      expect(lines.join('')).not.toContain('grace@example.com');
+    } finally {
+      await service.close();
+      rmSync(service.outboxDir ?? '', { recursive: true, force: true });
+    }
+  });
+
+  it('closes the engine first, so accepted notifications are flushed to the queue before it closes', async () => {
+    const service = await composeService(loadConfig({ OUTBOX_DIR: outbox }), { logger: quiet() });
+    service.engine.startRelay();
+    await service.engine.acceptNotification({ body: body('compose-3'), correlationId: 'c-3' });
+    // No wait: the relay still holds the id in its batch buffer.
+    await service.close();
+    const queue = service.queue as InMemoryNotificationQueue;
+    expect(queue.published.map((p) => p.message.requestId)).toContain('compose-3');
+    await expect(queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    // Closing twice is harmless.
+    await service.close();
+  });
+
+  it('refuses a separate api or worker process without a shared store and queue', async () => {
+    for (const role of ['api', 'worker'] as const) {
+      const error = await composeService(loadConfig({ DATABASE_URL: 'postgres://db/x' }), {
+        role,
+        logger: quiet(),
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(NotifyError.is(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect((error as Error).message).toContain('RABBITMQ_URL');
+      expect((error as Error).message).not.toContain('DATABASE_URL');
+    }
+  });
+});
