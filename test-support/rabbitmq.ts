@@ -59,7 +59,14 @@ export interface BrokerConnection {
 export async function listConnections(): Promise<BrokerConnection[]> {
   // The tab-separated form, because it prints pids as `close_connection` wants them
   // (`<rabbit@host.1.2.3>`); the JSON formatter prints `#PID<…>`, which it refuses.
-  const out = await rabbitmqctl('list_connections', '--no-table-headers', 'pid', 'name', 'vhost', 'client_properties');
+  const out = await rabbitmqctl(
+    'list_connections',
+    '--no-table-headers',
+    'pid',
+    'name',
+    'vhost',
+    'client_properties',
+  );
   return out
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -74,7 +81,10 @@ export async function listConnections(): Promise<BrokerConnection[]> {
  * Closes, from the broker's side, every connection that announced `connectionName`, the way an
  * operator's `rabbitmqctl close_connection` would. Returns how many were closed.
  */
-export async function closeConnectionsNamed(connectionName: string, reason = 'closed by test'): Promise<number> {
+export async function closeConnectionsNamed(
+  connectionName: string,
+  reason = 'closed by test',
+): Promise<number> {
   const targets = (await listConnections()).filter((c) => c.connectionName === connectionName);
   for (const target of targets) await rabbitmqctl('close_connection', target.pid, reason);
   return targets.length;

@@ -119,7 +119,10 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       callback();
     },
     onAuth(credentials, _session, callback) {
-      if (typeof auth === 'object' && (credentials.username !== auth.user || credentials.password !== auth.pass)) {
+      if (
+        typeof auth === 'object' &&
+        (credentials.username !== auth.user || credentials.password !== auth.pass)
+      ) {
         callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
         return;
       }

@@ -15,7 +15,10 @@ export interface CuttableProxy {
  * A TCP proxy in front of a real service on loopback that can be cut and restored, to stage an
  * outage and a recovery on one address without touching the shared server.
  */
-export async function startCuttableProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<CuttableProxy> {
+export async function startCuttableProxy(
+  targetPort: number,
+  targetHost = '127.0.0.1',
+): Promise<CuttableProxy> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);

@@ -15,7 +15,14 @@ import { ConnectionManager, describeError, type Session } from './connection-man
 import { AmqpConsumer, type ConsumerHost, NOT_BEFORE_HEADER } from './consumer.js';
 import { checkOutgoing, decodeDeadLetter, encodeDeadLetter, encodeMessage } from './message-codec.js';
 import { type AmqpQueueOptions, type ResolvedAmqpQueueOptions, resolveAmqpQueueOptions } from './options.js';
-import { type DelayTier, delayTiers, FAILED_ROUTING_KEY, tierFor, toAmqpPriority, WORK_ROUTING_KEY } from './topology.js';
+import {
+  type DelayTier,
+  delayTiers,
+  FAILED_ROUTING_KEY,
+  tierFor,
+  toAmqpPriority,
+  WORK_ROUTING_KEY,
+} from './topology.js';
 
 interface Outgoing {
   routingKey: string;
@@ -139,13 +146,23 @@ export class AmqpNotificationQueue implements NotificationQueue {
 
   async consume(handler: MessageHandler, options: ConsumeOptions): Promise<Consumer> {
     this.assertOpen();
-    if (this.closing) throw new NotifyError('QUEUE_UNAVAILABLE', 'AMQP queue is closing', { retryable: false });
+    if (this.closing)
+      throw new NotifyError('QUEUE_UNAVAILABLE', 'AMQP queue is closing', { retryable: false });
     if (typeof handler !== 'function') throw validation('handler', 'must be a function');
     const concurrency = options?.concurrency;
-    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 65_535) {
+    if (
+      typeof concurrency !== 'number' ||
+      !Number.isInteger(concurrency) ||
+      concurrency < 1 ||
+      concurrency > 65_535
+    ) {
       throw validation('concurrency', 'must be an integer from 1 to 65535');
     }
-    const consumer = new AmqpConsumer(this.consumerHost, handler, Math.min(concurrency, this.options.prefetch));
+    const consumer = new AmqpConsumer(
+      this.consumerHost,
+      handler,
+      Math.min(concurrency, this.options.prefetch),
+    );
     this.consumers.add(consumer);
     try {
       const session = await this.connection.current();
@@ -266,8 +283,15 @@ export class AmqpNotificationQueue implements NotificationQueue {
         let writable = true;
         confirms.push(
           new Promise<void>((resolve, reject) => {
-            writable = channel.publish(this.options.exchange, item.routingKey, item.content, item.properties, (err) =>
-              err ? reject(err instanceof Error ? err : new Error('message nacked by the broker')) : resolve(),
+            writable = channel.publish(
+              this.options.exchange,
+              item.routingKey,
+              item.content,
+              item.properties,
+              (err) =>
+                err
+                  ? reject(err instanceof Error ? err : new Error('message nacked by the broker'))
+                  : resolve(),
             );
           }),
         );
@@ -281,7 +305,6 @@ export class AmqpNotificationQueue implements NotificationQueue {
       throw unavailable(what, error);
     }
   }
-
 
   /** Same body, priority and correlation, due `delayMs` from now, through the fitting delay tier. */
   private async republishDelayed(message: ConsumeMessage, delayMs: number): Promise<void> {

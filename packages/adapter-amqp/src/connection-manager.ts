@@ -91,6 +91,7 @@ export class ConnectionManager {
     // A channel-level failure leaves the connection open: close it (if ours) so nothing of the
     // old session lingers, e.g. a consumer still holding unacknowledged messages.
     if (this.ownsModel()) void session.model.close().catch(() => {});
+    else void session.publisher.close().catch(() => {});
     this.scheduleReconnect();
   }
 
@@ -119,7 +120,9 @@ export class ConnectionManager {
     if (typeof connection === 'function') return connection();
     if (connection && !this.injectedModelClosed) return connection;
     if (!url) throw new Error('the injected connection is closed and no url was given to reconnect');
-    const heartbeat = /[?&]heartbeat=/.test(url) ? '' : `${url.includes('?') ? '&' : '?'}heartbeat=${heartbeatSeconds}`;
+    const heartbeat = /[?&]heartbeat=/.test(url)
+      ? ''
+      : `${url.includes('?') ? '&' : '?'}heartbeat=${heartbeatSeconds}`;
     return connect(`${url}${heartbeat}`, {
       clientProperties: { connection_name: connectionName },
       timeout: connectTimeoutMs,
@@ -162,7 +165,9 @@ export class ConnectionManager {
     model.on('unblocked', () => {
       session.blocked = false;
     });
-    publisher.on('error', (error: Error) => this.log.warn({ err: error.message }, 'AMQP publish channel error'));
+    publisher.on('error', (error: Error) =>
+      this.log.warn({ err: error.message }, 'AMQP publish channel error'),
+    );
     publisher.on('close', () => this.reportLost(session, new Error('publish channel closed')));
     if (this.options.assertTopology) await assertTopology(publisher, this.options);
     return session;

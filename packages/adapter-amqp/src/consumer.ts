@@ -33,6 +33,7 @@ interface Subscription {
  */
 export class AmqpConsumer implements Consumer {
   private subscription: Subscription | null = null;
+  private attachedTo: Session | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping: Promise<void> | null = null;
 
@@ -47,11 +48,22 @@ export class AmqpConsumer implements Consumer {
   }
 
   async attach(session: Session): Promise<void> {
-    if (this.stopping || this.subscription?.session === session) return;
+    // Set before the first await: a consume() racing the session listener must not subscribe twice.
+    if (this.stopping || this.attachedTo === session) return;
+    this.attachedTo = session;
+    const previous = this.subscription;
+    if (previous?.open) {
+      // Only possible on an injected connection we do not close: drop the old session's channel
+      // (its unacked messages return to the queue) so one consumer never has two subscriptions.
+      previous.open = false;
+      await previous.channel.close().catch(() => {});
+    }
     const channel = await session.model.createChannel();
     const sub: Subscription = { session, channel, consumerTag: null, open: true };
     this.subscription = sub;
-    channel.on('error', (error: Error) => this.host.log.warn({ err: error.message }, 'AMQP consumer channel error'));
+    channel.on('error', (error: Error) =>
+      this.host.log.warn({ err: error.message }, 'AMQP consumer channel error'),
+    );
     channel.on('close', () => {
       sub.open = false;
       if (this.subscription === sub) this.subscription = null;
@@ -64,6 +76,8 @@ export class AmqpConsumer implements Consumer {
       this.track(this.onDelivery(sub, delivery));
     });
     sub.consumerTag = reply.consumerTag;
+    // stop() ran while we were subscribing and found nothing to cancel: undo the subscription.
+    if (this.stopping && sub.open) await channel.close().catch(() => {});
   }
 
   stop(): Promise<void> {
@@ -76,8 +90,9 @@ export class AmqpConsumer implements Consumer {
     const sub = this.subscription;
     if (sub?.open && sub.consumerTag) await sub.channel.cancel(sub.consumerTag).catch(() => {});
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const last = this.subscription;
     this.subscription = null;
-    if (sub?.open) await sub.channel.close().catch(() => {});
+    if (last?.open) await last.channel.close().catch(() => {});
   }
 
   private track(work: Promise<void>): void {

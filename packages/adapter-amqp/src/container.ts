@@ -3,7 +3,6 @@ import { ContainerModule } from 'inversify';
 import { createAmqpQueue } from './amqp-queue.js';
 import { type AmqpQueueOptions, resolveAmqpQueueOptions } from './options.js';
 
-
 /**
  * Binds NotificationQueueToken to one AmqpNotificationQueue, created (and connected) on first
  * resolution and closed when the container unbinds it (`unbindAsync`: closing is asynchronous). Options are checked here, at composition

@@ -7,4 +7,11 @@ export {
   type ResolvedAmqpQueueOptions,
   resolveAmqpQueueOptions,
 } from './options.js';
-export { type DelayTier, delayTiers, FAILED_ROUTING_KEY, tierFor, toAmqpPriority, WORK_ROUTING_KEY } from './topology.js';
+export {
+  type DelayTier,
+  delayTiers,
+  FAILED_ROUTING_KEY,
+  tierFor,
+  toAmqpPriority,
+  WORK_ROUTING_KEY,
+} from './topology.js';

@@ -119,7 +119,8 @@ export function decodeDeadLetter(content: Buffer, publishedAt?: number): DeadLet
   let parsed: Record<string, unknown> | null = null;
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      parsed = value as Record<string, unknown>;
   } catch {
     parsed = null;
   }

@@ -82,7 +82,13 @@ function invalid(key: string, message: string): NotifyError {
   });
 }
 
-function intOption(key: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function intOption(
+  key: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw invalid(key, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
@@ -104,7 +110,8 @@ export function resolveAmqpQueueOptions(options: AmqpQueueOptions): ResolvedAmqp
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
   const { url, connection } = options;
   if (url !== undefined) {
-    if (typeof url !== 'string' || !/^amqps?:\/\//.test(url)) throw invalid('url', 'must be an amqp:// or amqps:// URL');
+    if (typeof url !== 'string' || !/^amqps?:\/\//.test(url))
+      throw invalid('url', 'must be an amqp:// or amqps:// URL');
     try {
       new URL(url);
     } catch {
@@ -114,19 +121,28 @@ export function resolveAmqpQueueOptions(options: AmqpQueueOptions): ResolvedAmqp
   if (connection !== undefined) {
     const ok =
       typeof connection === 'function' ||
-      (typeof connection === 'object' && connection !== null && typeof connection.createConfirmChannel === 'function');
+      (typeof connection === 'object' &&
+        connection !== null &&
+        typeof connection.createConfirmChannel === 'function');
     if (!ok) throw invalid('connection', 'must be an amqplib ChannelModel or a function returning one');
   }
-  if (url === undefined && connection === undefined) throw invalid('url', 'is required when no connection is given');
+  if (url === undefined && connection === undefined)
+    throw invalid('url', 'is required when no connection is given');
 
   const tiers = options.delayTiersMs ?? DEFAULT_DELAY_TIERS_MS;
   if (!Array.isArray(tiers) || tiers.length === 0) throw invalid('delayTiersMs', 'must be a non-empty array');
-  tiers.forEach((tier, i) => intOption(`delayTiersMs[${i}]`, tier, 0, 1, 2 ** 31 - 1));
+  for (const [i, tier] of tiers.entries()) intOption(`delayTiersMs[${i}]`, tier, 0, 1, 2 ** 31 - 1);
   const sortedTiers = [...new Set(tiers)].sort((a, b) => a - b);
 
   const reconnect = options.reconnect ?? {};
   if (typeof reconnect !== 'object' || reconnect === null) throw invalid('reconnect', 'must be an object');
-  const reconnectInitialDelayMs = intOption('reconnect.initialDelayMs', reconnect.initialDelayMs, 200, 1, 600_000);
+  const reconnectInitialDelayMs = intOption(
+    'reconnect.initialDelayMs',
+    reconnect.initialDelayMs,
+    200,
+    1,
+    600_000,
+  );
   const reconnectMaxDelayMs = intOption('reconnect.maxDelayMs', reconnect.maxDelayMs, 30_000, 1, 3_600_000);
   if (reconnectMaxDelayMs < reconnectInitialDelayMs) {
     throw invalid('reconnect.maxDelayMs', 'must not be below reconnect.initialDelayMs');

@@ -18,7 +18,9 @@ export function tierLabel(ms: number): string {
   return `${ms}ms`;
 }
 
-export function delayTiers(options: Pick<ResolvedAmqpQueueOptions, 'delayTiersMs' | 'delayQueuePrefix'>): DelayTier[] {
+export function delayTiers(
+  options: Pick<ResolvedAmqpQueueOptions, 'delayTiersMs' | 'delayQueuePrefix'>,
+): DelayTier[] {
   return options.delayTiersMs.map((ms) => ({ ms, queue: `${options.delayQueuePrefix}${tierLabel(ms)}` }));
 }
 

@@ -14,7 +14,11 @@ describe('AmqpNotificationQueue on RabbitMQ', () => {
   // Each case gets its own names in the file's vhost, behind its own proxy so it can lose the broker.
   notificationQueueContract(it, async () => {
     const proxy = await startBrokerProxy(vhost.url);
-    const queue = createAmqpQueue({ url: proxy.url, ...uniqueNames('contract'), reconnect: { initialDelayMs: 50 } });
+    const queue = createAmqpQueue({
+      url: proxy.url,
+      ...uniqueNames('contract'),
+      reconnect: { initialDelayMs: 50 },
+    });
     return {
       subject: queue,
       async makeUnavailable() {

@@ -1,5 +1,10 @@
-import { NotificationQueueToken, type NotificationQueue, NotifyError, type QueueMessage } from '@notify/email-core';
-import { connect, type ChannelModel } from 'amqplib';
+import {
+  type NotificationQueue,
+  NotificationQueueToken,
+  NotifyError,
+  type QueueMessage,
+} from '@notify/email-core';
+import { type ChannelModel, connect } from 'amqplib';
 import { Container } from 'inversify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestVhost, queueDepths, rabbitmqctl, type TestVhost } from '../../../test-support/rabbitmq.js';
@@ -30,10 +35,29 @@ function collect() {
 
 describe('topology', () => {
   it('declares the exchange, a priority work queue, fixed-TTL delay tiers and the failed queue', async () => {
-    const queue = queues.make({ ...uniqueNames('topo'), exchange: 'notifications.direct', queue: 'email.queue', failedQueue: 'failed.queue', delayQueuePrefix: 'email.delay.' });
+    const queue = queues.make({
+      ...uniqueNames('topo'),
+      exchange: 'notifications.direct',
+      queue: 'email.queue',
+      failedQueue: 'failed.queue',
+      delayQueuePrefix: 'email.delay.',
+    });
     await queue.ping();
-    const out = await rabbitmqctl('list_queues', '-p', vhost.vhost, '--formatter', 'json', 'name', 'durable', 'arguments');
-    const rows = JSON.parse(out) as Array<{ name: string; durable: boolean; arguments: Array<[string, string, unknown]> }>;
+    const out = await rabbitmqctl(
+      'list_queues',
+      '-p',
+      vhost.vhost,
+      '--formatter',
+      'json',
+      'name',
+      'durable',
+      'arguments',
+    );
+    const rows = JSON.parse(out) as Array<{
+      name: string;
+      durable: boolean;
+      arguments: Array<[string, string, unknown]>;
+    }>;
     const args = (name: string) => {
       const row = rows.find((r) => r.name === name);
       expect(row, name).toBeDefined();
@@ -48,7 +72,16 @@ describe('topology', () => {
       'x-dead-letter-routing-key': 'email',
     });
     expect(args('email.delay.10m')).toMatchObject({ 'x-message-ttl': 600_000 });
-    const bindings = await rabbitmqctl('list_bindings', '-p', vhost.vhost, '--formatter', 'json', 'source_name', 'destination_name', 'routing_key');
+    const bindings = await rabbitmqctl(
+      'list_bindings',
+      '-p',
+      vhost.vhost,
+      '--formatter',
+      'json',
+      'source_name',
+      'destination_name',
+      'routing_key',
+    );
     expect(JSON.parse(bindings)).toEqual(
       expect.arrayContaining([
         { source_name: 'notifications.direct', destination_name: 'failed.queue', routing_key: 'failed' },

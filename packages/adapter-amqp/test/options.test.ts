@@ -1,7 +1,14 @@
 import { NotifyError } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
+import {
+  amqpQueueModule,
+  createAmqpQueue,
+  delayTiers,
+  resolveAmqpQueueOptions,
+  tierFor,
+  toAmqpPriority,
+} from '../src/index.js';
 import { decodeDeadLetter, decodeMessage, encodeDeadLetter, encodeMessage } from '../src/message-codec.js';
-import { amqpQueueModule, createAmqpQueue, delayTiers, resolveAmqpQueueOptions, tierFor, toAmqpPriority } from '../src/index.js';
 
 function configError(run: () => unknown): NotifyError {
   try {
@@ -84,7 +91,8 @@ describe('priority mapping', () => {
     expect(toAmqpPriority(10, 10)).toBe(1);
     expect(toAmqpPriority(50, 10)).toBe(5);
     expect(toAmqpPriority(100, 10)).toBe(10);
-    for (let p = 2; p <= 100; p++) expect(toAmqpPriority(p, 10)).toBeGreaterThanOrEqual(toAmqpPriority(p - 1, 10));
+    for (let p = 2; p <= 100; p++)
+      expect(toAmqpPriority(p, 10)).toBeGreaterThanOrEqual(toAmqpPriority(p - 1, 10));
   });
 });
 

@@ -59,7 +59,8 @@ describe('reconnection', () => {
     const rejections: number[] = [];
     let closed = 0;
     for (const [i, m] of sent.entries()) {
-      if (i === 100 || i === 200) closed += await closeConnectionsNamed(names.connectionName, 'test: forced close');
+      if (i === 100 || i === 200)
+        closed += await closeConnectionsNamed(names.connectionName, 'test: forced close');
       await publishUntilAccepted(queue, m, rejections);
     }
     expect(closed).toBe(2);
@@ -69,7 +70,10 @@ describe('reconnection', () => {
     expect(deliveries).toBeGreaterThanOrEqual(sent.length);
     // Rejections during the gap were prompt, not hung on a dead socket.
     for (const ms of rejections) expect(ms).toBeLessThan(500);
-    await waitUntil(async () => (await queueDepths(vhost.vhost))[names.queue] === 0, 'the work queue to be empty');
+    await waitUntil(
+      async () => (await queueDepths(vhost.vhost))[names.queue] === 0,
+      'the work queue to be empty',
+    );
     const mine = (await listConnections()).filter((c) => c.connectionName === names.connectionName);
     expect(mine).toHaveLength(1);
   });
@@ -98,7 +102,11 @@ describe('reconnection', () => {
     const names = uniqueNames('outage');
     proxy.cut();
     // Started while the broker is away: nothing hangs, the consumer waits for a connection.
-    const queue = queues.make({ ...names, url: proxy.url, reconnect: { initialDelayMs: 50, maxDelayMs: 400 } });
+    const queue = queues.make({
+      ...names,
+      url: proxy.url,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 400 },
+    });
     await expect(queue.publish([message()])).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
     const received: string[] = [];
     await queue.consume(

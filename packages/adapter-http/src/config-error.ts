@@ -8,7 +8,8 @@ export function configError(component: string, key: string, problem: string): No
 }
 
 export function httpUrl(component: string, key: string, value: unknown): URL {
-  if (typeof value !== 'string' || value.trim() === '') throw configError(component, key, 'must be a non-empty URL');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw configError(component, key, 'must be a non-empty URL');
   let url: URL;
   try {
     url = new URL(value);
@@ -31,7 +32,11 @@ export function integerOption(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw configError(component, key, `must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
+    throw configError(
+      component,
+      key,
+      `must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

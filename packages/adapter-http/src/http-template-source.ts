@@ -1,12 +1,13 @@
-import {
-  type Clock,
-  NotifyError,
-  systemClock,
-  type Template,
-  type TemplateSource,
-} from '@notify/email-core';
+import { type Clock, NotifyError, systemClock, type Template, type TemplateSource } from '@notify/email-core';
 import CircuitBreaker from 'opossum';
-import { configError, describeFetchError, headersOption, httpUrl, integerOption, isTimeout } from './config-error.js';
+import {
+  configError,
+  describeFetchError,
+  headersOption,
+  httpUrl,
+  integerOption,
+  isTimeout,
+} from './config-error.js';
 import { parseTemplateResponse } from './template-response.js';
 
 /** The API's template_code rule; anything else cannot name a template and never reaches the URL. */
@@ -82,7 +83,9 @@ export class HttpTemplateSource implements TemplateSource {
     if (breaker !== false && (typeof breaker !== 'object' || breaker === null)) {
       throw configError(C, 'breaker', 'must be an object or false');
     }
-    this.#resetTimeoutMs = breaker ? integerOption(C, 'breaker.resetTimeoutMs', breaker.resetTimeoutMs, 30_000) : 0;
+    this.#resetTimeoutMs = breaker
+      ? integerOption(C, 'breaker.resetTimeoutMs', breaker.resetTimeoutMs, 30_000)
+      : 0;
     this.#breaker = breaker
       ? this.#createBreaker(integerOption(C, 'breaker.failureThreshold', breaker.failureThreshold, 5))
       : undefined;
@@ -158,10 +161,14 @@ export class HttpTemplateSource implements TemplateSource {
         throw new NotifyError('TEMPLATE_SOURCE_UNAVAILABLE', 'template source is closed', { cause: error });
       }
       if (breakerCode === 'EOPENBREAKER') {
-        throw new NotifyError('TEMPLATE_SOURCE_UNAVAILABLE', 'template service circuit is open after repeated failures', {
-          cause: error,
-          retryAfterMs: this.#resetTimeoutMs,
-        });
+        throw new NotifyError(
+          'TEMPLATE_SOURCE_UNAVAILABLE',
+          'template service circuit is open after repeated failures',
+          {
+            cause: error,
+            retryAfterMs: this.#resetTimeoutMs,
+          },
+        );
       }
       throw error;
     }
@@ -192,9 +199,13 @@ export class HttpTemplateSource implements TemplateSource {
     }
     if (status >= 500 || [401, 403, 407, 408, 429].includes(status)) {
       // Server trouble, overload or our credentials: nothing wrong with the message, so retry.
-      throw new NotifyError('TEMPLATE_SOURCE_UNAVAILABLE', `template service answered HTTP ${status} for ${url}`, {
-        responseCode: status,
-      });
+      throw new NotifyError(
+        'TEMPLATE_SOURCE_UNAVAILABLE',
+        `template service answered HTTP ${status} for ${url}`,
+        {
+          responseCode: status,
+        },
+      );
     }
     if (status < 200 || status >= 300) {
       throw new NotifyError('TEMPLATE_NOT_FOUND', `template service refused ${code} with HTTP ${status}`, {

@@ -20,7 +20,8 @@ function optionalString(code: string, body: Record<string, unknown>, field: stri
  * (`{ success, data: {...} }`), which is unwrapped first.
  */
 export function parseTemplateResponse(code: string, json: unknown): Template {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid(code, 'not a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw invalid(code, 'not a JSON object');
   let body = json as Record<string, unknown>;
   const hasFields = ['template_content', 'html', 'text'].some((field) => field in body);
   if (!hasFields && typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data)) {

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
-import { type Logger, NotifyError, type StatusEvent, type StatusNotifier, silentLogger } from '@notify/email-core';
-import { configError, describeFetchError, headersOption, httpUrl, integerOption, isTimeout } from './config-error.js';
+import {
+  type Logger,
+  NotifyError,
+  type StatusEvent,
+  type StatusNotifier,
+  silentLogger,
+} from '@notify/email-core';
+import {
+  configError,
+  describeFetchError,
+  headersOption,
+  httpUrl,
+  integerOption,
+  isTimeout,
+} from './config-error.js';
 import { signWebhook } from './webhook-signature.js';
 
 const C = 'Webhook notifier';
@@ -117,7 +130,9 @@ export class WebhookNotifier implements StatusNotifier {
       this.#dropped += 1;
       this.#logger.warn(
         { request_id: event?.request_id, status: event?.status, pending: this.pending },
-        this.#closing ? 'status callback dropped: notifier is closed' : 'status callback dropped: queue is full',
+        this.#closing
+          ? 'status callback dropped: notifier is closed'
+          : 'status callback dropped: queue is full',
       );
       return;
     }
@@ -125,7 +140,10 @@ export class WebhookNotifier implements StatusNotifier {
     try {
       body = JSON.stringify(event);
     } catch (error) {
-      this.#logger.error({ request_id: event?.request_id, err: error }, 'status callback dropped: not serialisable');
+      this.#logger.error(
+        { request_id: event?.request_id, err: error },
+        'status callback dropped: not serialisable',
+      );
       return;
     }
     this.#ready.push({ event, body, id: webhookIdFor(event), attempt: 0 });
@@ -155,7 +173,10 @@ export class WebhookNotifier implements StatusNotifier {
     }
     const backoff = Math.min(this.#maxDelayMs, this.#initialDelayMs * 2 ** (job.attempt - 1));
     const delay = Math.min(this.#maxDelayMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
-    this.#logger.debug({ ...context, error: outcome.error, delay_ms: delay }, 'status callback will be retried');
+    this.#logger.debug(
+      { ...context, error: outcome.error, delay_ms: delay },
+      'status callback will be retried',
+    );
     const timer = setTimeout(() => {
       this.#waiting.delete(timer);
       this.#ready.push(job);
@@ -164,7 +185,9 @@ export class WebhookNotifier implements StatusNotifier {
     this.#waiting.set(timer, job);
   }
 
-  async #post(job: Job): Promise<{ ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number }> {
+  async #post(
+    job: Job,
+  ): Promise<{ ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number }> {
     const headers: Record<string, string> = {
       ...this.#headers,
       'content-type': 'application/json',

@@ -5,11 +5,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * libraries do; any other string is used as its UTF-8 bytes.
  */
 export function webhookSecretKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret);
+  return secret.startsWith('whsec_')
+    ? Buffer.from(secret.slice('whsec_'.length), 'base64')
+    : Buffer.from(secret);
 }
 
 /** `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, the Standard Webhooks signature. */
-export function signWebhook(secret: string, id: string, timestampSeconds: number | string, body: string): string {
+export function signWebhook(
+  secret: string,
+  id: string,
+  timestampSeconds: number | string,
+  body: string,
+): string {
   const mac = createHmac('sha256', webhookSecretKey(secret))
     .update(`${id}.${timestampSeconds}.${body}`)
     .digest('base64');

@@ -35,7 +35,11 @@ describe('HttpTemplateSource', () => {
   it("speaks the predecessor's protocol: GET {baseUrl}{code}, template_content is the HTML body", async () => {
     const { server, source } = await setup(predecessorAnswer, { headers: { authorization: 'Bearer t0k' } });
     const template = await source.get('welcome_email');
-    expect(template).toEqual({ code: 'welcome_email', subject: 'Welcome {{name}}', html: '<p>Hi {{name}}</p>' });
+    expect(template).toEqual({
+      code: 'welcome_email',
+      subject: 'Welcome {{name}}',
+      html: '<p>Hi {{name}}</p>',
+    });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/api/v1/templates/welcome_email' });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer t0k');
@@ -117,8 +121,14 @@ describe('HttpTemplateSource', () => {
 
   it.each([
     ['not JSON', (response: Parameters<Handler>[1]) => response.end('<html>oops</html>')],
-    ['no body field', (response: Parameters<Handler>[1]) => json(response, 200, { subject: 'only a subject' })],
-    ['a number as subject', (response: Parameters<Handler>[1]) => json(response, 200, { subject: 5, html: 'x' })],
+    [
+      'no body field',
+      (response: Parameters<Handler>[1]) => json(response, 200, { subject: 'only a subject' }),
+    ],
+    [
+      'a number as subject',
+      (response: Parameters<Handler>[1]) => json(response, 200, { subject: 5, html: 'x' }),
+    ],
     ['an array', (response: Parameters<Handler>[1]) => json(response, 200, [{ html: 'x' }])],
   ])('a malformed answer (%s) is a permanent TEMPLATE_INVALID', async (_label, answer) => {
     const { source } = await setup((_r, response) => answer(response));
@@ -159,7 +169,8 @@ describe('HttpTemplateSource', () => {
     const { server, source } = await setup((_r, response) => json(response, 404, {}), {
       breaker: { failureThreshold: 2 },
     });
-    for (let i = 0; i < 5; i += 1) expect((await failure(source.get('missing'))).code).toBe('TEMPLATE_NOT_FOUND');
+    for (let i = 0; i < 5; i += 1)
+      expect((await failure(source.get('missing'))).code).toBe('TEMPLATE_NOT_FOUND');
     expect(source.breakerState).toBe('closed');
     expect(server.requests).toHaveLength(5);
   });

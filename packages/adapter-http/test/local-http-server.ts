@@ -20,8 +20,8 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
-/** A real node:http server on 127.0.0.1 port 0 whose behaviour a test swaps at will. */
-export async function startLocalHttpServer(initial: Handler): Promise<LocalHttpServer> {
+/** A real node:http server on 127.0.0.1 (port 0 unless given) whose behaviour a test swaps at will. */
+export async function startLocalHttpServer(initial: Handler, port = 0): Promise<LocalHttpServer> {
   let handler = initial;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -44,10 +44,10 @@ export async function startLocalHttpServer(initial: Handler): Promise<LocalHttpS
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${bound}`,
     requests,
     handle(next) {
       handler = next;

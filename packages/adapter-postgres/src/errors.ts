@@ -46,9 +46,13 @@ function isUnavailable(error: unknown): boolean {
 export function toStoreError(operation: string, error: unknown): NotifyError {
   if (NotifyError.is(error)) return error;
   if (isUnavailable(error)) {
-    return new NotifyError('STORE_UNAVAILABLE', `PostgreSQL notification store unavailable during ${operation}`, {
-      cause: error,
-    });
+    return new NotifyError(
+      'STORE_UNAVAILABLE',
+      `PostgreSQL notification store unavailable during ${operation}`,
+      {
+        cause: error,
+      },
+    );
   }
   const code = (error as { code?: unknown } | null)?.code;
   if (code === '42P01') {

@@ -37,7 +37,9 @@ const MIGRATION_LOCK_KEY = 4_710_512_117_301n;
 
 /** The shipped migrations: `../migrations` from `src/` (tests) and from `dist/` chunks (published). */
 export function defaultMigrationsDir(): string {
-  const candidates = ['../migrations/', '../../migrations/'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ['../migrations/', '../../migrations/'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
   return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
 }
 
@@ -63,9 +65,13 @@ async function loadMigrations(dir: string): Promise<MigrationFile[]> {
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   if (!options.pool && !options.connectionString) {
-    throw new NotifyError('CONFIG_INVALID', 'MigrateOptions.connectionString is required when no pool is given', {
-      details: [{ path: 'connectionString', message: 'is required when no pool is given' }],
-    });
+    throw new NotifyError(
+      'CONFIG_INVALID',
+      'MigrateOptions.connectionString is required when no pool is given',
+      {
+        details: [{ path: 'connectionString', message: 'is required when no pool is given' }],
+      },
+    );
   }
   const migrations = await loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 1 });

@@ -39,7 +39,11 @@ function invalid(key: string, rule: string): NotifyError {
   });
 }
 
-function positiveInt(options: PostgresStoreOptions, key: keyof PostgresStoreOptions, fallback: number): number {
+function positiveInt(
+  options: PostgresStoreOptions,
+  key: keyof PostgresStoreOptions,
+  fallback: number,
+): number {
   const value = options[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

@@ -111,9 +111,13 @@ export class PostgresNotificationStore implements NotificationStore {
     // ON CONFLICT DO NOTHING waited for the competing insert to commit, so this read sees it.
     const existing = await this.getByRequestId(notification.requestId);
     if (!existing) {
-      throw new NotifyError('INTERNAL', 'PostgreSQL notification store: conflicting row vanished during insert', {
-        retryable: true,
-      });
+      throw new NotifyError(
+        'INTERNAL',
+        'PostgreSQL notification store: conflicting row vanished during insert',
+        {
+          retryable: true,
+        },
+      );
     }
     return { created: false, notification: existing };
   }
@@ -137,11 +141,20 @@ export class PostgresNotificationStore implements NotificationStore {
 
   async claim(request: ClaimRequest): Promise<Notification | null> {
     const leaseUntil = new Date(request.now.getTime() + request.leaseMs);
-    const claimed = await this.rows('claim', CLAIM_SQL, [request.requestId, request.owner, leaseUntil, request.now]);
+    const claimed = await this.rows('claim', CLAIM_SQL, [
+      request.requestId,
+      request.owner,
+      leaseUntil,
+      request.now,
+    ]);
     return claimed[0] ? fromRow(claimed[0]) : null;
   }
 
-  async update(requestId: string, guard: UpdateGuard, patch: NotificationPatch): Promise<Notification | null> {
+  async update(
+    requestId: string,
+    guard: UpdateGuard,
+    patch: NotificationPatch,
+  ): Promise<Notification | null> {
     const values: unknown[] = [requestId, guard.status];
     const sets: string[] = [];
     for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
@@ -175,7 +188,11 @@ export class PostgresNotificationStore implements NotificationStore {
   }
 
   async findStranded(query: StrandedQuery): Promise<Notification[]> {
-    const found = await this.rows('findStranded', STRANDED_SQL, [query.now, query.unpublishedBefore, query.limit]);
+    const found = await this.rows('findStranded', STRANDED_SQL, [
+      query.now,
+      query.unpublishedBefore,
+      query.limit,
+    ]);
     return found.map(fromRow);
   }
 
@@ -184,7 +201,10 @@ export class PostgresNotificationStore implements NotificationStore {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new NotifyError('STORE_UNAVAILABLE', 'PostgreSQL notification store did not answer ping in time')),
+        () =>
+          reject(
+            new NotifyError('STORE_UNAVAILABLE', 'PostgreSQL notification store did not answer ping in time'),
+          ),
         this.settings.pingTimeoutMs,
       );
     });
@@ -203,7 +223,8 @@ export class PostgresNotificationStore implements NotificationStore {
   }
 
   private async rows<R = NotificationRow>(operation: string, text: string, values: unknown[]): Promise<R[]> {
-    if (this.closed) throw new NotifyError('STORE_UNAVAILABLE', `PostgreSQL notification store is closed (${operation})`);
+    if (this.closed)
+      throw new NotifyError('STORE_UNAVAILABLE', `PostgreSQL notification store is closed (${operation})`);
     try {
       const result = await this.pool.query(text, values);
       return result.rows as R[];

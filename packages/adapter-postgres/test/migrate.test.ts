@@ -23,9 +23,7 @@ describe('migrate', () => {
   });
 
   it('applies 0001 exactly once when several processes migrate at the same moment', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => migrate({ connectionString: db.url })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ connectionString: db.url })));
     const applied = results.flatMap((r) => r.applied);
     expect(applied).toEqual(['0001_create_notifications']);
     const { rows } = await pool.query('SELECT version, name FROM schema_migrations');

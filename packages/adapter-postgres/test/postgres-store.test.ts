@@ -32,7 +32,15 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
       priority: 77,
       variables: { email: 'x@example.com', list: [1, 2, { deep: true }] },
       metadata: { tags: ['a'], nested: { n: 1 } },
-      history: [{ attempt: 1, at: new Date('2030-01-01T00:00:01.123Z'), outcome: 'retrying', errorCode: 'SMTP_TRANSIENT', error: '421' }],
+      history: [
+        {
+          attempt: 1,
+          at: new Date('2030-01-01T00:00:01.123Z'),
+          outcome: 'retrying',
+          errorCode: 'SMTP_TRANSIENT',
+          error: '421',
+        },
+      ],
       leaseUntil: new Date('2030-01-01T00:05:00.000Z'),
       nextAttemptAt: new Date('2030-01-01T00:10:00.000Z'),
     });
@@ -50,7 +58,9 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const winner = results.find((r) => r.created)!.notification;
     for (const r of results) expect(r.notification.id).toBe(winner.id);
-    const { rows } = await admin.query("SELECT count(*)::int AS n FROM notifications WHERE request_id = 'same-request'");
+    const { rows } = await admin.query(
+      "SELECT count(*)::int AS n FROM notifications WHERE request_id = 'same-request'",
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -104,7 +114,9 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
         leaseOwner: 'b',
       });
       await store.update(requestId, { status: ['processing'] }, { status: 'delivered' });
-      expect(await store.claim({ requestId, owner: 'c', now: new Date('2031-01-01'), leaseMs: 1 })).toBeNull();
+      expect(
+        await store.claim({ requestId, owner: 'c', now: new Date('2031-01-01'), leaseMs: 1 }),
+      ).toBeNull();
       expect(await store.claim({ requestId: 'unknown', owner: 'c', now, leaseMs: 1 })).toBeNull();
     });
   });
@@ -115,22 +127,53 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
       const requestId = notification.requestId;
       await store.claim({ requestId, owner: 'w1', now: new Date('2030-01-01T00:00:10Z'), leaseMs: 60_000 });
       const at = new Date('2030-01-01T00:00:20Z');
-      const entry = { attempt: 1, at, outcome: 'retrying' as const, errorCode: 'SMTP_TRANSIENT', error: '421 busy' };
+      const entry = {
+        attempt: 1,
+        at,
+        outcome: 'retrying' as const,
+        errorCode: 'SMTP_TRANSIENT',
+        error: '421 busy',
+      };
 
       expect(
-        await store.update(requestId, { status: ['processing'], leaseOwner: 'someone-else' }, { status: 'failed' }),
+        await store.update(
+          requestId,
+          { status: ['processing'], leaseOwner: 'someone-else' },
+          { status: 'failed' },
+        ),
       ).toBeNull();
       expect(await store.update(requestId, { status: ['queued'] }, { status: 'failed' })).toBeNull();
 
       const updated = await store.update(
         requestId,
         { status: ['processing'], leaseOwner: 'w1' },
-        { status: 'retrying', attempts: 1, error: '421 busy', errorCode: 'SMTP_TRANSIENT', leaseOwner: null, leaseUntil: null, publishedAt: null, nextAttemptAt: at, updatedAt: at, appendHistory: entry },
+        {
+          status: 'retrying',
+          attempts: 1,
+          error: '421 busy',
+          errorCode: 'SMTP_TRANSIENT',
+          leaseOwner: null,
+          leaseUntil: null,
+          publishedAt: null,
+          nextAttemptAt: at,
+          updatedAt: at,
+          appendHistory: entry,
+        },
       );
-      expect(updated).toMatchObject({ status: 'retrying', attempts: 1, leaseOwner: null, updatedAt: at, history: [entry] });
+      expect(updated).toMatchObject({
+        status: 'retrying',
+        attempts: 1,
+        leaseOwner: null,
+        updatedAt: at,
+        history: [entry],
+      });
 
       const second = { attempt: 2, at, outcome: 'delivered' as const };
-      const again = await store.update(requestId, { status: ['retrying'] }, { status: 'delivered', appendHistory: second });
+      const again = await store.update(
+        requestId,
+        { status: ['retrying'] },
+        { status: 'delivered', appendHistory: second },
+      );
       expect(again?.history).toEqual([entry, second]);
       // The error fields a patch does not mention are kept.
       expect(again?.errorCode).toBe('SMTP_TRANSIENT');
@@ -140,7 +183,11 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
       const { notification } = await store.insert(newNotification());
       const results = await Promise.all([
         store.update(notification.requestId, { status: ['queued'] }, { status: 'failed', errorCode: 'A' }),
-        store.update(notification.requestId, { status: ['queued'] }, { status: 'processing', errorCode: 'B' }),
+        store.update(
+          notification.requestId,
+          { status: ['queued'] },
+          { status: 'processing', errorCode: 'B' },
+        ),
       ]);
       expect(results.filter((r) => r !== null)).toHaveLength(1);
     });
@@ -164,15 +211,32 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
     const oldUnpublished = newNotification({ createdAt: t(3), updatedAt: t(3) });
     const freshUnpublished = newNotification({ createdAt: t(1), updatedAt: t(50) });
     const published = newNotification({ createdAt: t(0), updatedAt: t(0), publishedAt: t(1) });
-    const expired = newNotification({ status: 'processing', createdAt: t(2), updatedAt: t(2), leaseOwner: 'w', leaseUntil: t(40) });
-    const leased = newNotification({ status: 'processing', createdAt: t(0), updatedAt: t(0), leaseOwner: 'w', leaseUntil: t(99) });
+    const expired = newNotification({
+      status: 'processing',
+      createdAt: t(2),
+      updatedAt: t(2),
+      leaseOwner: 'w',
+      leaseUntil: t(40),
+    });
+    const leased = newNotification({
+      status: 'processing',
+      createdAt: t(0),
+      updatedAt: t(0),
+      leaseOwner: 'w',
+      leaseUntil: t(99),
+    });
     const retrying = newNotification({ status: 'retrying', createdAt: t(5), updatedAt: t(5) });
     const failed = newNotification({ status: 'failed', createdAt: t(0), updatedAt: t(0) });
-    for (const n of [oldUnpublished, freshUnpublished, published, expired, leased, retrying, failed]) await store.insert(n);
+    for (const n of [oldUnpublished, freshUnpublished, published, expired, leased, retrying, failed])
+      await store.insert(n);
 
     const query = { now: t(45), unpublishedBefore: t(10), limit: 10 };
     const found = await store.findStranded(query);
-    expect(found.map((n) => n.requestId)).toEqual([expired.requestId, oldUnpublished.requestId, retrying.requestId]);
+    expect(found.map((n) => n.requestId)).toEqual([
+      expired.requestId,
+      oldUnpublished.requestId,
+      retrying.requestId,
+    ]);
     const limited = await store.findStranded({ ...query, limit: 2 });
     expect(limited.map((n) => n.requestId)).toEqual([expired.requestId, oldUnpublished.requestId]);
   });
@@ -195,13 +259,21 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
       expect(all.total).toBe(5);
       expect(ids(all)).toEqual([rows[5]!.requestId, rows[4]!.requestId, rows[2]!.requestId]);
 
-      const pending = await store.list({ userId: 'u1', statuses: ['queued', 'retrying'] }, { limit: 10, offset: 1 });
+      const pending = await store.list(
+        { userId: 'u1', statuses: ['queued', 'retrying'] },
+        { limit: 10, offset: 1 },
+      );
       expect(pending.total).toBe(4);
       expect(ids(pending)).toEqual([rows[4]!.requestId, rows[2]!.requestId, rows[1]!.requestId]);
 
-      expect(ids(await store.list({ templateCode: 'reset' }, { limit: 10, offset: 0 }))).toEqual([rows[1]!.requestId]);
+      expect(ids(await store.list({ templateCode: 'reset' }, { limit: 10, offset: 0 }))).toEqual([
+        rows[1]!.requestId,
+      ]);
       expect(await store.list({}, { limit: 10, offset: 100 })).toEqual({ items: [], total: 6 });
-      expect(await store.list({ userId: 'nobody' }, { limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
+      expect(await store.list({ userId: 'nobody' }, { limit: 10, offset: 0 })).toEqual({
+        items: [],
+        total: 0,
+      });
     });
 
     it('EXPLAIN: filtering by user_id and status walks an index, not the table', async () => {
@@ -256,7 +328,9 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
       expect(embedded.pool).toBe(pool);
       await embedded.close();
       await expect(embedded.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-      const { rows } = await pool.query('SELECT request_id FROM notifications WHERE id = $1', [notification.id]);
+      const { rows } = await pool.query('SELECT request_id FROM notifications WHERE id = $1', [
+        notification.id,
+      ]);
       expect(rows).toHaveLength(1);
     } finally {
       await pool.end();

@@ -9,7 +9,11 @@ describe('PostgresNotificationStore when PostgreSQL is unreachable', () => {
   it('insert and ping fail with a retryable STORE_UNAVAILABLE whose message is ours, the driver error its cause', async () => {
     const store = createPostgresStore({ connectionString: await closedPortUrl() });
     try {
-      for (const call of [() => store.insert(newNotification()), () => store.ping(), () => store.list({}, { limit: 1, offset: 0 })]) {
+      for (const call of [
+        () => store.insert(newNotification()),
+        () => store.ping(),
+        () => store.list({}, { limit: 1, offset: 0 }),
+      ]) {
         const failure = await call().catch((e: unknown) => e);
         expect(NotifyError.is(failure)).toBe(true);
         const error = failure as NotifyError;

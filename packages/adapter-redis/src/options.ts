@@ -41,7 +41,9 @@ function invalid(key: string, rule: string): NotifyError {
 }
 
 /** Checks every option and fills in defaults; throws CONFIG_INVALID naming the first bad key. */
-export function resolveRedisRateLimiterOptions(options: RedisRateLimiterOptions): ResolvedRedisRateLimiterOptions {
+export function resolveRedisRateLimiterOptions(
+  options: RedisRateLimiterOptions,
+): ResolvedRedisRateLimiterOptions {
   if (typeof options !== 'object' || options === null) throw invalid('(options)', 'must be an object');
   const { url, client, ratePerSecond, burst } = options;
   if (client === undefined) {

@@ -50,8 +50,8 @@ describe('redisRateLimiterModule', () => {
   });
 
   it('rejects bad options when the module is built', () => {
-    expect(configError(() => redisRateLimiterModule({ url: REDIS_URL, ratePerSecond: 1, burst: 0 })).code).toBe(
-      'CONFIG_INVALID',
-    );
+    expect(
+      configError(() => redisRateLimiterModule({ url: REDIS_URL, ratePerSecond: 1, burst: 0 })).code,
+    ).toBe('CONFIG_INVALID');
   });
 });

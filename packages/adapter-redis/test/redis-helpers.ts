@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -46,4 +46,3 @@ export async function silentServer(): Promise<{ url: string; close(): void; serv
     },
   };
 }
-

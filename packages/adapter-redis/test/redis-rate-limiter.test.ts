@@ -4,13 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCuttableProxy } from '../../../test-support/tcp-proxy.js';
 import type { RedisRateLimiter } from '../src/index.js';
 import { createRedisRateLimiter } from '../src/index.js';
-import {
-  closedPortUrl,
-  deleteKeys,
-  REDIS_URL,
-  silentServer,
-  uniquePrefix,
-} from './redis-helpers.js';
+import { closedPortUrl, deleteKeys, REDIS_URL, silentServer, uniquePrefix } from './redis-helpers.js';
 
 describe('RedisRateLimiter on a real Redis', () => {
   let admin: Redis;
@@ -106,7 +100,10 @@ describe('RedisRateLimiter on a real Redis', () => {
 
   it('rejects a bad key or cost with VALIDATION_FAILED naming the field', async () => {
     const subject = limiter({ ratePerSecond: 1, burst: 1 });
-    await expect(subject.consume('')).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'key' }] });
+    await expect(subject.consume('')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'key' }],
+    });
     await expect(subject.consume('k', -1)).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ path: 'cost' }],
@@ -130,22 +127,39 @@ describe('RedisRateLimiter when Redis is unreachable', () => {
 
   it('fails open by default: allows, and logs one warning for the whole outage', async () => {
     const { logger, warnings } = recordingLogger();
-    const subject = createRedisRateLimiter({ url: await closedPortUrl(), ratePerSecond: 1, burst: 3, logger });
+    const subject = createRedisRateLimiter({
+      url: await closedPortUrl(),
+      ratePerSecond: 1,
+      burst: 3,
+      logger,
+    });
     try {
       const decisions = [];
       for (let i = 0; i < 5; i++) decisions.push(await subject.consume('k'));
-      for (const d of decisions) expect(d).toEqual({ allowed: true, limit: 3, remaining: 2, resetMs: 0, retryAfterMs: 0 });
-      expect(warnings).toEqual(['Redis rate limiter unavailable: allowing requests unlimited until it recovers']);
+      for (const d of decisions)
+        expect(d).toEqual({ allowed: true, limit: 3, remaining: 2, resetMs: 0, retryAfterMs: 0 });
+      expect(warnings).toEqual([
+        'Redis rate limiter unavailable: allowing requests unlimited until it recovers',
+      ]);
     } finally {
       await subject.close();
     }
   });
 
   it('with failOpen: false, refuses with a retryable UNAVAILABLE', async () => {
-    const subject = createRedisRateLimiter({ url: await closedPortUrl(), ratePerSecond: 1, burst: 3, failOpen: false });
+    const subject = createRedisRateLimiter({
+      url: await closedPortUrl(),
+      ratePerSecond: 1,
+      burst: 3,
+      failOpen: false,
+    });
     try {
       const failure = await subject.consume('k').catch((e: unknown) => e);
-      expect(failure).toMatchObject({ code: 'UNAVAILABLE', retryable: true, message: 'Redis rate limiter unavailable' });
+      expect(failure).toMatchObject({
+        code: 'UNAVAILABLE',
+        retryable: true,
+        message: 'Redis rate limiter unavailable',
+      });
     } finally {
       await subject.close();
     }
@@ -153,7 +167,13 @@ describe('RedisRateLimiter when Redis is unreachable', () => {
 
   it('decides within timeoutMs when Redis accepts the connection but never answers', async () => {
     const silent = await silentServer();
-    const subject = createRedisRateLimiter({ url: silent.url, ratePerSecond: 1, burst: 3, failOpen: false, timeoutMs: 150 });
+    const subject = createRedisRateLimiter({
+      url: silent.url,
+      ratePerSecond: 1,
+      burst: 3,
+      failOpen: false,
+      timeoutMs: 150,
+    });
     try {
       const started = Date.now();
       await expect(subject.consume('k')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
@@ -166,9 +186,15 @@ describe('RedisRateLimiter when Redis is unreachable', () => {
 
   it('an outage mid-life fails open at once, and real decisions resume when Redis is back', async () => {
     const { logger, warnings, infos } = recordingLogger();
-    const proxy = await startCuttableProxy(6379);
+    const proxy = await startCuttableProxy(Number(new URL(REDIS_URL).port || 6379));
     const keyPrefix = uniquePrefix('recovery');
-    const subject = createRedisRateLimiter({ url: `redis://${proxy.host}:${proxy.port}`, ratePerSecond: 0.001, burst: 2, keyPrefix, logger });
+    const subject = createRedisRateLimiter({
+      url: `redis://${proxy.host}:${proxy.port}`,
+      ratePerSecond: 0.001,
+      burst: 2,
+      keyPrefix,
+      logger,
+    });
     const admin = new Redis(REDIS_URL);
     try {
       expect(await subject.consume('k')).toMatchObject({ allowed: true, remaining: 1 });

@@ -39,7 +39,11 @@ function sanitise(value: string): string {
 export class EmlFileTransport implements MailTransport {
   readonly #directory: string;
   readonly #clock: Clock;
-  readonly #composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  readonly #composer = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+  });
 
   constructor(options: EmlFileTransportOptions) {
     if (typeof options?.directory !== 'string' || options.directory.trim() === '') {
@@ -59,12 +63,17 @@ export class EmlFileTransport implements MailTransport {
   async send(message: MailMessage): Promise<SendResult> {
     const info = await this.#composer.sendMail(toSendMailOptions(message));
     const stamp = this.#clock.now().toISOString().replace(/:/g, '-');
-    const request = headerValue(message.headers ?? {}, 'X-Request-ID') ?? message.messageId.replace(/[<>]/g, '');
+    const request =
+      headerValue(message.headers ?? {}, 'X-Request-ID') ?? message.messageId.replace(/[<>]/g, '');
     const base = `${stamp}-${sanitise(request)}`;
     await mkdir(this.#directory, { recursive: true }).catch((error: unknown) => {
-      throw new NotifyError('SMTP_TRANSIENT', `could not create ${this.#directory}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new NotifyError(
+        'SMTP_TRANSIENT',
+        `could not create ${this.#directory}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     });
     const file = await this.#writeNew(base, info.message as Buffer);
     return { messageId: message.messageId, response: `250 written to ${file}`, accepted: [message.to] };
@@ -93,7 +102,9 @@ export class EmlFileTransport implements MailTransport {
       await mkdir(this.#directory, { recursive: true });
       await access(this.#directory, constants.W_OK);
     } catch (error) {
-      throw new NotifyError('SMTP_TRANSIENT', `EML directory ${this.#directory} is not writable`, { cause: error });
+      throw new NotifyError('SMTP_TRANSIENT', `EML directory ${this.#directory} is not writable`, {
+        cause: error,
+      });
     }
   }
 

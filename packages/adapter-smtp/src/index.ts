@@ -1,5 +1,9 @@
-export { smtpTransportModule, emlFileTransportModule } from './container.js';
-export { createEmlFileTransport, EmlFileTransport, type EmlFileTransportOptions } from './eml-file-transport.js';
+export { emlFileTransportModule, smtpTransportModule } from './container.js';
+export {
+  createEmlFileTransport,
+  EmlFileTransport,
+  type EmlFileTransportOptions,
+} from './eml-file-transport.js';
 export { toSmtpNotifyError } from './smtp-error.js';
 export type { SmtpTransportOptions } from './smtp-options.js';
 export { createSmtpTransport, SmtpMailTransport } from './smtp-transport.js';

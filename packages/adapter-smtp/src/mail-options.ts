@@ -12,9 +12,15 @@ export function toSendMailOptions(message: MailMessage): SendMailOptions {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n]/.test(value)) {
-      throw new NotifyError('VALIDATION_FAILED', `mail header ${JSON.stringify(name)} is not a valid header`, {
-        details: [{ path: `headers.${name}`, message: 'header names are printable ASCII and values have no CR/LF' }],
-      });
+      throw new NotifyError(
+        'VALIDATION_FAILED',
+        `mail header ${JSON.stringify(name)} is not a valid header`,
+        {
+          details: [
+            { path: `headers.${name}`, message: 'header names are printable ASCII and values have no CR/LF' },
+          ],
+        },
+      );
     }
     headers[name] = value;
   }

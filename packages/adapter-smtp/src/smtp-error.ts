@@ -38,7 +38,11 @@ export function toSmtpNotifyError(raw: unknown, action: string): NotifyError {
     return new NotifyError('SMTP_TRANSIENT', text, options);
   }
   if (MESSAGE_FAULTS.has(code)) {
-    return new NotifyError('SMTP_PERMANENT', `SMTP ${action} refused the message (${code}): ${error.message}`, options);
+    return new NotifyError(
+      'SMTP_PERMANENT',
+      `SMTP ${action} refused the message (${code}): ${error.message}`,
+      options,
+    );
   }
   const origin = error.originalCode ? `${code}/${error.originalCode}` : code || error.name;
   return new NotifyError('SMTP_TRANSIENT', `SMTP ${action} failed (${origin}): ${error.message}`, options);

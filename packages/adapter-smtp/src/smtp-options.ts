@@ -103,7 +103,10 @@ export function resolveSmtpOptions(options: SmtpTransportOptions): ResolvedSmtpO
     if (typeof user !== 'string' || user === '') throw invalid('auth.user', 'must be a non-empty string');
     if (typeof pass !== 'string') throw invalid('auth.pass', 'must be a string');
   }
-  if (options.clientName !== undefined && (typeof options.clientName !== 'string' || options.clientName === '')) {
+  if (
+    options.clientName !== undefined &&
+    (typeof options.clientName !== 'string' || options.clientName === '')
+  ) {
     throw invalid('clientName', 'must be a non-empty string');
   }
   return {

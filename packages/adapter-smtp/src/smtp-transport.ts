@@ -43,7 +43,10 @@ export class SmtpMailTransport implements MailTransport {
     if (this.#closed) throw new NotifyError('SMTP_TRANSIENT', 'SMTP transport is closed');
     const mail = toSendMailOptions(message);
     try {
-      const info = await this.#transporter.sendMail({ ...mail, signal: AbortSignal.timeout(this.#sendTimeoutMs) });
+      const info = await this.#transporter.sendMail({
+        ...mail,
+        signal: AbortSignal.timeout(this.#sendTimeoutMs),
+      });
       return {
         messageId: message.messageId,
         response: String(info.response ?? ''),

@@ -2,7 +2,12 @@ import { type MailTransport, MailTransportToken } from '@notify/email-core';
 import { Container } from 'inversify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
-import { EmlFileTransport, emlFileTransportModule, SmtpMailTransport, smtpTransportModule } from '../src/index.js';
+import {
+  EmlFileTransport,
+  emlFileTransportModule,
+  SmtpMailTransport,
+  smtpTransportModule,
+} from '../src/index.js';
 
 let peer: SmtpPeer | undefined;
 

@@ -50,7 +50,9 @@ describe('EmlFileTransport', () => {
     expect(parsed.text?.trim()).toBe('Thanks, Ada');
     expect(parsed.headers.get('x-request-id')).toBe('order/42 ../etc');
     expect(parsed.headers.get('x-correlation-id')).toBe('corr-eml');
-    expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]?.address : undefined).toBe('ada@example.test');
+    expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]?.address : undefined).toBe(
+      'ada@example.test',
+    );
   });
 
   it('never overwrites: the same request at the same instant gets a second file', async () => {

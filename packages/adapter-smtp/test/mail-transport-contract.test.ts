@@ -1,5 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mailTransportContract, type ReceivedMail } from '@notify/email-core/testing';
@@ -42,7 +41,8 @@ describe('EmlFileTransport writing to a temporary folder', () => {
           files.map(async (name) => {
             const parsed = await simpleParser(await readFile(join(directory, name)));
             const headers: Record<string, string> = {};
-            for (const { key, line } of parsed.headerLines) headers[key] = line.slice(line.indexOf(':') + 1).trim();
+            for (const { key, line } of parsed.headerLines)
+              headers[key] = line.slice(line.indexOf(':') + 1).trim();
             return {
               from: addresses(parsed.from)[0] ?? '',
               to: addresses(parsed.to),

@@ -1,6 +1,11 @@
 import { type MailMessage, NotifyError } from '@notify/email-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { peerTlsCert, type SmtpPeer, type SmtpPeerOptions, startSmtpPeer } from '../../../test-support/smtp-peer.js';
+import {
+  peerTlsCert,
+  type SmtpPeer,
+  type SmtpPeerOptions,
+  startSmtpPeer,
+} from '../../../test-support/smtp-peer.js';
 import { createSmtpTransport, type SmtpMailTransport, type SmtpTransportOptions } from '../src/index.js';
 
 let peer: SmtpPeer | undefined;
@@ -78,7 +83,11 @@ describe('SmtpMailTransport delivery', () => {
     const anonymous = await transport!.send(message(3)).catch((e: unknown) => e);
     expect(NotifyError.is(anonymous) && anonymous.responseCode).toBe(530);
 
-    const wrong = createSmtpTransport({ host: peer.host, port: peer.port, auth: { user: 'mailer', pass: 'nope' } });
+    const wrong = createSmtpTransport({
+      host: peer.host,
+      port: peer.port,
+      auth: { user: 'mailer', pass: 'nope' },
+    });
     const error = await wrong.send(message(3)).catch((e: unknown) => e);
     await wrong.close();
     // A refused login says nothing about the message: retried, not dead-lettered.
@@ -88,7 +97,10 @@ describe('SmtpMailTransport delivery', () => {
   });
 
   it('upgrades with STARTTLS when required, verifying the peer against the given CA', async () => {
-    const { peer, transport } = await setup({ starttls: true }, { requireTLS: true, tls: { ca: peerTlsCert } });
+    const { peer, transport } = await setup(
+      { starttls: true },
+      { requireTLS: true, tls: { ca: peerTlsCert } },
+    );
     await transport.send(message(4));
     const [received] = await peer.waitFor(1);
     expect(received.secure).toBe(true);

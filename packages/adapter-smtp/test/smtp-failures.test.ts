@@ -63,7 +63,11 @@ describe('SmtpMailTransport failure classification', () => {
   });
 
   it('a server that accepts the connection and never answers fails with SMTP_TIMEOUT in bounded time', async () => {
-    const { peer, transport } = await setup({ greetingTimeoutMs: 300, connectionTimeoutMs: 300, socketTimeoutMs: 300 });
+    const { peer, transport } = await setup({
+      greetingTimeoutMs: 300,
+      connectionTimeoutMs: 300,
+      socketTimeoutMs: 300,
+    });
     peer.silent();
     const started = Date.now();
     const error = await failure(transport.send(mail));
@@ -117,7 +121,9 @@ describe('SmtpMailTransport failure classification', () => {
 
   it('rejects a header value with a line break before anything reaches the server', async () => {
     const { peer, transport } = await setup();
-    const error = await failure(transport.send({ ...mail, headers: { 'X-Request-ID': 'a\r\nBcc: victim@x.test' } }));
+    const error = await failure(
+      transport.send({ ...mail, headers: { 'X-Request-ID': 'a\r\nBcc: victim@x.test' } }),
+    );
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details?.[0]?.path).toBe('headers.X-Request-ID');
     expect(peer.sessionCount).toBe(0);

@@ -45,7 +45,12 @@ describe('SMTP transport options', () => {
       maxConnections: 5,
       maxMessages: 100,
     });
-    for (const key of ['connectionTimeoutMs', 'greetingTimeoutMs', 'socketTimeoutMs', 'sendTimeoutMs'] as const) {
+    for (const key of [
+      'connectionTimeoutMs',
+      'greetingTimeoutMs',
+      'socketTimeoutMs',
+      'sendTimeoutMs',
+    ] as const) {
       expect(resolved[key]).toBeGreaterThan(0);
       expect(resolved[key]).toBeLessThanOrEqual(120_000);
     }

@@ -23,6 +23,17 @@ describe('InMemoryNotificationQueue', () => {
     await queue.close();
   });
 
+  it('keeps only the newest publishedLimit entries in published', async () => {
+    const queue = new InMemoryNotificationQueue({ publishedLimit: 3 });
+    const messages = Array.from({ length: 5 }, () => sampleQueueMessage());
+    await queue.publish(messages.slice(0, 2));
+    await queue.publish(messages.slice(2));
+    expect(queue.published.map((p) => p.message)).toEqual(messages.slice(2));
+    expect(queue.pendingCount).toBe(5);
+    expect(() => new InMemoryNotificationQueue({ publishedLimit: -1 })).toThrow(/publishedLimit/);
+    await queue.close();
+  });
+
   it('releaseDelayed makes a long delay due now, in priority order', async () => {
     const queue = new InMemoryNotificationQueue();
     const low = sampleQueueMessage({ priority: 1 });

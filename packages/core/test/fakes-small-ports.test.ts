@@ -45,6 +45,20 @@ describe('InMemoryRateLimiter', () => {
     expect((await limiter.consume('k')).retryAfterMs).toBe(150);
   });
 
+  it('forgets buckets that have refilled once it tracks many keys, without changing any decision', async () => {
+    const clock = new ManualClock();
+    const limiter = new InMemoryRateLimiter({ ratePerSecond: 1, burst: 1, clock });
+    for (let i = 0; i < 10_000; i++) await limiter.consume(`key-${i}`);
+    expect(limiter.trackedKeys).toBe(10_000);
+    clock.advance(1000);
+    await limiter.consume('busy');
+    expect((await limiter.consume('busy')).allowed).toBe(false);
+    await limiter.consume('one-more');
+    expect(limiter.trackedKeys).toBeLessThan(10);
+    expect((await limiter.consume('busy')).allowed).toBe(false);
+    expect((await limiter.consume('key-1')).allowed).toBe(true);
+  });
+
   it('validates its options, naming the key', () => {
     expect(() => new InMemoryRateLimiter({ ratePerSecond: 0 })).toThrow(/ratePerSecond/);
     expect(() => new InMemoryRateLimiter({ burst: 1.5 })).toThrow(/burst/);

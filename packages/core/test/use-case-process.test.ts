@@ -295,7 +295,9 @@ describe('processNotification: crash points', () => {
     const before = h.queue.published.length;
     expect(await h.engine.recoverStranded()).toBe(1);
     expect(h.queue.published.slice(before).map((p) => p.message.requestId)).toEqual(['crash-1']);
-    expect((await h.store.getByRequestId('crash-1'))?.status).toBe('queued');
+    const handedBack = await h.store.getByRequestId('crash-1');
+    expect(handedBack).toMatchObject({ status: 'queued', attempts: 0, leaseOwner: null });
+    expect(handedBack?.history.map((e) => e.outcome)).toEqual(['deferred']);
     expect(await h.engine.recoverStranded()).toBe(0);
     expect(await h.engine.processNotification(message)).toBe('delivered');
   });

@@ -10,7 +10,7 @@ import {
   InMemoryTemplateSource,
   type RateLimiter,
 } from '@notify/email-core';
-import pino from 'pino';
+import { createLogger } from '@notify/host-worker';
 import { createApp, type RunningHttpServer, startHttpServer } from '../src/index.js';
 
 /** A parsed response body; tests poke into it freely and assert the shape themselves. */
@@ -91,17 +91,8 @@ export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarn
   );
   const engine = options.wrapEngine ? options.wrapEngine(runtime) : runtime;
   const { stream, lines } = captureLogs();
-  // TEMPORARY until @notify/host-worker resolves (its adapters are still being written): the same format.
-  const logger = pino(
-    {
-      level: 'debug',
-      messageKey: 'message',
-      base: { logger: 'host-koa-test' },
-      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-      formatters: { level: (label) => ({ level: label.toUpperCase() }) },
-    },
-    stream,
-  );
+  // The service's own logger, so the tests see the production line format (DESIGN.md, Logging).
+  const logger = createLogger({ level: 'debug', name: 'host-koa-test', destination: stream });
   const app = createApp({
     engine,
     logger,

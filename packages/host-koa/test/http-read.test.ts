@@ -47,6 +47,20 @@ describe('GET /api/v1/notifications/{request_id}/', () => {
     expect(res.body.data.request_id).toBe(requestId);
   });
 
+  it('answers 503 UNAVAILABLE with Retry-After on reads while the store is down', async () => {
+    api.store.setAvailable(false);
+    try {
+      for (const path of ['/api/v1/notifications/any-id/', '/api/v1/notifications/list/']) {
+        const res = await api.call(path);
+        expect(res.status, path).toBe(503);
+        expectFailure(res.body, 'UNAVAILABLE');
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      }
+    } finally {
+      api.store.setAvailable(true);
+    }
+  });
+
   it('answers 404 NOT_FOUND for an unknown id', async () => {
     const res = await api.call('/api/v1/notifications/does-not-exist/');
     expect(res.status).toBe(404);

@@ -52,10 +52,23 @@ function pathsFor(keys: string[]): string[] {
 export function createLogger(options: CreateLoggerOptions = {}): pino.Logger {
   const redactEmails = options.redactEmails ?? true;
   const paths = pathsFor(SECRET_KEYS).concat(redactEmails ? pathsFor(RECIPIENT_KEYS) : []);
+  const name = options.name ?? 'notify-email';
+  // `logger` comes from a mixin rather than `base`, so that a child that binds its own `logger`
+  // (the engine binds `email-engine`) replaces it instead of writing the key twice: some log
+  // stores (Elasticsearch among them) reject a line with a duplicate key.
+  const ownName = new WeakMap<object, boolean>();
   const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     messageKey: 'message',
-    base: { logger: options.name ?? 'notify-email', pid: process.pid, hostname: hostname() },
+    base: { pid: process.pid, hostname: hostname() },
+    mixin: (_object, _level, instance) => {
+      let named = ownName.get(instance);
+      if (named === undefined) {
+        named = 'logger' in instance.bindings();
+        ownName.set(instance, named);
+      }
+      return named ? {} : { logger: name };
+    },
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     formatters: {
       level: (label) => ({ level: label.toUpperCase() }),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, REDACTED } from '../src/logger.js';
 
 /** Collects each JSON line the logger writes. */
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; raw: () => string } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -17,7 +17,7 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
       .split('\n')
       .filter((line) => line.length > 0)
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { stream, lines };
+  return { stream, lines, raw: () => chunks.join('') };
 }
 
 describe('createLogger', () => {
@@ -40,6 +40,16 @@ describe('createLogger', () => {
     expect(String(line?.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(line).not.toHaveProperty('time');
     expect(line).not.toHaveProperty('msg');
+  });
+
+  it("writes `logger` once, taking a child's own name over the root name", () => {
+    const out = capture();
+    const root = createLogger({ name: 'notify-email.api', destination: out.stream });
+    root.child({ logger: 'email-engine' }).child({ request_id: 'r-1' }).info('accepted');
+    root.child({ request_id: 'r-2' }).info('answered');
+    const raw = out.raw();
+    expect(raw.split('\n')[0]?.match(/"logger"/g)).toHaveLength(1);
+    expect(out.lines().map((l) => l.logger)).toEqual(['email-engine', 'notify-email.api']);
   });
 
   it('honours the level and names each level as a word', () => {
@@ -79,7 +89,7 @@ describe('createLogger', () => {
       {
         to_email: 'john@example.com',
         variables: { email: 'john@example.com', name: 'John' },
-        message: { to: 'john@example.com' },
+        mail: { to: 'john@example.com' },
       },
       'accepted',
     );

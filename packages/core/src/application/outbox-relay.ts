@@ -160,6 +160,14 @@ export class OutboxRelay {
         leaseUntil: null,
         publishedAt: null,
         updatedAt: this.clock.now(),
+        // Not counted: the attempt never reported an outcome, so it may not have happened at all.
+        appendHistory: {
+          attempt: claimed.attempts + 1,
+          at: now,
+          outcome: 'deferred',
+          errorCode: null,
+          error: `Lease of ${record.leaseOwner ?? 'unknown worker'} expired; handed back by recovery`,
+        },
       },
     );
   }

@@ -5,6 +5,7 @@ import type { Notification, NotificationPatch } from '../domain/notification.js'
 import { isFinalStatus } from '../domain/status-machine.js';
 import type { Logger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
+import type { Template } from '../ports/template-source.js';
 import { messageIdFor } from '../rendering/message-id.js';
 import type { EngineContext } from './engine-context.js';
 import { messageFor } from './outbox-relay.js';
@@ -47,26 +48,49 @@ export async function processNotification(
 
   const run = new Attempt(ctx, claimed, leaseOwner, message, log);
   if (ctx.breaker.state() === 'open') return run.defer(ctx.breaker.retryAfterMs());
+  const failure = await renderAndSend(ctx, claimed, message, log);
+  // Outside the send's try: a store failure while recording success must not become a "retry"
+  // that sends the email again; it surfaces, and the lease-expiry path sorts it out.
+  if (failure === null) return run.delivered();
+  if (failure.code === 'CIRCUIT_OPEN') return run.defer(failure.retryAfterMs ?? ctx.breaker.retryAfterMs());
+  if (failure.retryable && ctx.retryPolicy.hasRetriesLeft(claimed.attempts + 1)) return run.retry(failure);
+  return run.fail(failure);
+}
+
+/** Renders and sends one attempt; null when the SMTP server accepted it, else the classified error. */
+async function renderAndSend(
+  ctx: EngineContext,
+  record: Notification,
+  message: QueueMessage,
+  log: Logger,
+): Promise<NotifyError | null> {
+  let template: Template;
   try {
-    const template = await ctx.templates.get(claimed.templateCode);
-    const rendered = ctx.renderer.render(template, claimed.variables);
-    const correlationId = message.correlationId || claimed.correlationId;
+    template = await ctx.templates.get(record.templateCode);
+  } catch (thrown) {
+    return classifyError(thrown, {
+      transientCode: 'TEMPLATE_SOURCE_UNAVAILABLE',
+      timeoutCode: 'TEMPLATE_SOURCE_UNAVAILABLE',
+    });
+  }
+  try {
+    const rendered = ctx.renderer.render(template, record.variables);
     const sent = await ctx.breaker.send({
       from: ctx.options.from,
-      to: claimed.toEmail,
+      to: record.toEmail,
       subject: rendered.subject,
       ...(rendered.html === undefined ? {} : { html: rendered.html }),
       ...(rendered.text === undefined ? {} : { text: rendered.text }),
-      messageId: messageIdFor(claimed.requestId, ctx.options.fromDomain),
-      headers: { 'X-Request-ID': claimed.requestId, 'X-Correlation-ID': correlationId },
+      messageId: messageIdFor(record.requestId, ctx.options.fromDomain),
+      headers: {
+        'X-Request-ID': record.requestId,
+        'X-Correlation-ID': message.correlationId || record.correlationId,
+      },
     });
-    log.info({ attempt: claimed.attempts + 1, smtp_response: sent.response }, 'Notification delivered');
-    return run.delivered();
+    log.info({ attempt: record.attempts + 1, smtp_response: sent.response }, 'Notification delivered');
+    return null;
   } catch (thrown) {
-    const error = classifyError(thrown);
-    if (error.code === 'CIRCUIT_OPEN') return run.defer(error.retryAfterMs ?? ctx.breaker.retryAfterMs());
-    if (error.retryable && ctx.retryPolicy.hasRetriesLeft(claimed.attempts + 1)) return run.retry(error);
-    return run.fail(error);
+    return classifyError(thrown);
   }
 }
 

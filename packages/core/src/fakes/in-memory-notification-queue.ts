@@ -17,6 +17,11 @@ export interface InMemoryNotificationQueueOptions {
    * Default 0.
    */
   redeliveryDelayMs?: number;
+  /**
+   * How many entries `published` keeps (the newest). The log is for tests, but the queue also
+   * runs in long-lived embedded services, where an unbounded log would be a leak. Default 10000.
+   */
+  publishedLimit?: number;
 }
 
 /** One publish as the queue saw it, kept for tests that assert on what was handed over. */
@@ -48,7 +53,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   readonly capabilities: NotificationQueueCapabilities = { priority: true, delay: true, durable: false };
   /** Every dead letter, oldest first. */
   readonly deadLetters: DeadLetter[] = [];
-  /** Every accepted publish, in order (delayed ones included). */
+  /** Accepted publishes, in order (delayed ones included); the newest `publishedLimit` are kept. */
   readonly published: PublishedRecord[] = [];
 
   private readonly ready: Entry[] = [];
@@ -56,6 +61,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   private readonly consumers: ConsumerState[] = [];
   private readonly idleWaiters: Array<() => void> = [];
   private readonly redeliveryDelayMs: number;
+  private readonly publishedLimit: number;
   private nextSeq = 0;
   private nextConsumer = 0;
   private available = true;
@@ -69,6 +75,12 @@ export class InMemoryNotificationQueue implements NotificationQueue {
       });
     }
     this.redeliveryDelayMs = delay;
+    this.publishedLimit = options.publishedLimit ?? 10_000;
+    if (!Number.isInteger(this.publishedLimit) || this.publishedLimit < 0) {
+      throw new NotifyError('CONFIG_INVALID', 'publishedLimit must be an integer >= 0', {
+        details: [{ path: 'publishedLimit', message: 'must be an integer >= 0' }],
+      });
+    }
   }
 
   /**
@@ -117,10 +129,12 @@ export class InMemoryNotificationQueue implements NotificationQueue {
     const at = new Date();
     for (const original of messages) {
       const entry: Entry = { seq: this.nextSeq++, message: structuredClone(original) };
-      this.published.push({ message: structuredClone(original), delayMs, at });
+      if (this.publishedLimit > 0) this.published.push({ message: structuredClone(original), delayMs, at });
       if (delayMs > 0) this.schedule(entry, delayMs);
       else this.enqueue(entry);
     }
+    const excess = this.published.length - this.publishedLimit;
+    if (excess > 0) this.published.splice(0, excess);
     this.pump();
   }
 

@@ -106,10 +106,13 @@ export class InMemoryNotificationStore implements NotificationStore {
     const record = this.records.get(requestId);
     if (!record || !guard.status.includes(record.status)) return null;
     if (guard.leaseOwner !== undefined && record.leaseOwner !== guard.leaseOwner) return null;
-    const { appendHistory, ...fields } = structuredClone(patch);
-    Object.assign(record, fields);
+    const copied = structuredClone(patch);
+    // Only the patchable fields, and `undefined` means "leave as is", as in a SQL SET list.
+    for (const field of PATCHABLE_FIELDS) {
+      if (copied[field] !== undefined) setField(record, field, copied[field]);
+    }
     if (patch.updatedAt === undefined) record.updatedAt = this.clock.now();
-    if (appendHistory) record.history.push(appendHistory);
+    if (copied.appendHistory) record.history.push(copied.appendHistory);
     return copy(record);
   }
 
@@ -157,6 +160,27 @@ export class InMemoryNotificationStore implements NotificationStore {
     if (!this.available)
       throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is unavailable (simulated)');
   }
+}
+
+const PATCHABLE_FIELDS = [
+  'status',
+  'attempts',
+  'error',
+  'errorCode',
+  'leaseOwner',
+  'leaseUntil',
+  'publishedAt',
+  'nextAttemptAt',
+  'deliveredAt',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof NotificationPatch>;
+
+function setField<K extends keyof Notification>(
+  record: Notification,
+  field: K,
+  value: Notification[K],
+): void {
+  record[field] = value;
 }
 
 /** A lease with no expiry recorded counts as expired, so a half-written claim can never wedge a record. */

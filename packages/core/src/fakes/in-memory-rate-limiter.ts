@@ -60,13 +60,32 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.buckets.clear();
   }
 
+  /**
+   * A full bucket behaves exactly like a missing one, so once the map grows past this size the
+   * full ones are dropped: an embedded service seeing many distinct keys stays bounded.
+   */
+  private static readonly PRUNE_AT = 10_000;
+
+  /** Keys currently tracked (for tests). */
+  get trackedKeys(): number {
+    return this.buckets.size;
+  }
+
   private refill(key: string, now: number): Bucket {
+    if (this.buckets.size >= InMemoryRateLimiter.PRUNE_AT && !this.buckets.has(key)) this.prune(now);
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     const elapsed = Math.max(0, now - bucket.at);
     bucket.tokens = Math.min(this.burst, bucket.tokens + (elapsed * this.ratePerSecond) / 1000);
     bucket.at = now;
     this.buckets.set(key, bucket);
     return bucket;
+  }
+
+  private prune(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) * this.ratePerSecond) / 1000 >= this.burst)
+        this.buckets.delete(key);
+    }
   }
 }
 

@@ -349,6 +349,28 @@ export function notificationStoreContract(
   );
 
   it(
+    `${T} a patch field left undefined keeps its value; null clears it`,
+    run(async (store) => {
+      const record = sampleNotification({
+        status: 'retrying',
+        attempts: 2,
+        error: 'greylisted',
+        nextAttemptAt: at(9),
+      });
+      await store.insert(record);
+      const updated = await store.update(
+        record.requestId,
+        { status: ['retrying'] },
+        { attempts: 3, error: undefined, nextAttemptAt: null, updatedAt: at(10) },
+      );
+      assert.equal(updated?.attempts, 3);
+      assert.equal(updated?.error, 'greylisted', 'undefined is "not in the patch"');
+      assert.equal(updated?.nextAttemptAt, null, 'null is a value');
+      assert.equal(updated?.status, 'retrying');
+    }),
+  );
+
+  it(
     `${T} appendHistory appends in order and never replaces`,
     run(async (store) => {
       const first = {

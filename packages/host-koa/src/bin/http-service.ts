@@ -68,7 +68,7 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
         port: server.port,
         host: config.host,
         backends: service.backends,
-        api_keys: config.apiKeys.length,
+        api_key_count: config.apiKeys.length,
       },
       `Email service listening on http://${displayHost(config.host)}:${server.port}`,
     );

@@ -1,0 +1,39 @@
+import { notificationStoreContract } from '@notify/email-core/testing';
+import { afterAll, beforeAll, it } from 'vitest';
+import type { TestDatabase } from '../../../test-support/postgres.js';
+import { createTestDatabase } from '../../../test-support/postgres.js';
+import { startCuttableProxy } from '../../../test-support/tcp-proxy.js';
+import { createPostgresStore, migrate } from '../src/index.js';
+
+// One database for the whole suite (the contract keeps cases apart by their own ids); each case
+// gets a fresh store reaching it through its own proxy, so `makeUnavailable` is a real outage:
+// open connections are dropped and new ones refused.
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await migrate({ connectionString: db.url });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+notificationStoreContract(it, async () => {
+  const target = new URL(db.url);
+  const proxy = await startCuttableProxy(Number(target.port || 5432), target.hostname);
+  const viaProxy = new URL(db.url);
+  viaProxy.hostname = proxy.host;
+  viaProxy.port = String(proxy.port);
+  const subject = createPostgresStore({
+    connectionString: viaProxy.toString(),
+    max: 25,
+    connectTimeoutMs: 1000,
+  });
+  return {
+    subject,
+    makeUnavailable: () => proxy.cut(),
+    async cleanup() {
+      await subject.close();
+      await proxy.close();
+    },
+  };
+});
