@@ -10,7 +10,8 @@ import {
   type PublishOptions,
   type QueueMessage,
 } from '@notify/email-core';
-import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
+import { type Outgoing, publishConfirmed, unavailable, within } from './confirmed-publish.js';
 import { ConnectionManager, describeError, type Session } from './connection-manager.js';
 import { AmqpConsumer, type ConsumerHost, NOT_BEFORE_HEADER } from './consumer.js';
 import { checkOutgoing, decodeDeadLetter, encodeDeadLetter, encodeMessage } from './message-codec.js';
@@ -23,49 +24,6 @@ import {
   toAmqpPriority,
   WORK_ROUTING_KEY,
 } from './topology.js';
-
-interface Outgoing {
-  routingKey: string;
-  content: Buffer;
-  properties: Options.Publish;
-}
-
-function unavailable(what: string, error: unknown): NotifyError {
-  if (NotifyError.is(error)) return error;
-  return new NotifyError('QUEUE_UNAVAILABLE', `${what} failed: ${describeError(error)}`, { cause: error });
-}
-
-/** Rejects with QUEUE_UNAVAILABLE when `work` has not settled within `ms`. */
-async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new NotifyError('QUEUE_UNAVAILABLE', `${what}: no answer from RabbitMQ within ${ms} ms`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Waits for the channel's write buffer to drain (amqplib's back-pressure signal), or its close. */
-function drained(channel: ConfirmChannel): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      channel.off('close', onClose);
-      resolve();
-    };
-    const onClose = () => {
-      channel.off('drain', onDrain);
-      reject(new Error('channel closed while waiting to drain'));
-    };
-    channel.once('drain', onDrain);
-    channel.once('close', onClose);
-  });
-}
 
 /**
  * NotificationQueue on RabbitMQ: a priority work queue, fixed-TTL delay tiers that dead-letter
@@ -276,31 +234,9 @@ export class AmqpNotificationQueue implements NotificationQueue {
   /** Publishes everything, then waits once for all the broker's confirms (bounded by publishTimeoutMs). */
   private async confirmed(outgoing: Outgoing[], what: string): Promise<void> {
     const session = await this.connection.current();
-    const channel = session.publisher;
-    const work = async () => {
-      const confirms: Promise<void>[] = [];
-      for (const item of outgoing) {
-        let writable = true;
-        confirms.push(
-          new Promise<void>((resolve, reject) => {
-            writable = channel.publish(
-              this.options.exchange,
-              item.routingKey,
-              item.content,
-              item.properties,
-              (err) =>
-                err
-                  ? reject(err instanceof Error ? err : new Error('message nacked by the broker'))
-                  : resolve(),
-            );
-          }),
-        );
-        if (!writable) await drained(channel);
-      }
-      await Promise.all(confirms);
-    };
+    const work = publishConfirmed(session.publisher, this.options.exchange, outgoing);
     try {
-      await within(work(), this.options.publishTimeoutMs, what);
+      await within(work, this.options.publishTimeoutMs, what);
     } catch (error) {
       throw unavailable(what, error);
     }

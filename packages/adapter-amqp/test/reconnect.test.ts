@@ -41,7 +41,8 @@ async function publishUntilAccepted(queue: AmqpNotificationQueue, m: QueueMessag
   }
 }
 
-describe('reconnection', () => {
+// rabbitmqctl takes seconds per call on a busy machine; these cases make several.
+describe('reconnection', { timeout: 60_000 }, () => {
   it('after rabbitmqctl close_connection, publishing and consuming resume with nothing lost', async () => {
     const names = uniqueNames('forced');
     const queue = queues.make({ ...names, reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } });
@@ -154,5 +155,58 @@ describe('reconnection', () => {
     const second = message();
     await queue.publish([second]);
     await waitUntil(() => received.includes(second.requestId), 'a message on the new session');
+  });
+
+  it('an injected connection factory is called again to reconnect', async () => {
+    const names = uniqueNames('factory');
+    let opened = 0;
+    const queue = queues.make({
+      ...names,
+      url: undefined,
+      connection: () => {
+        opened++;
+        return connect(vhost.url, { clientProperties: { connection_name: names.connectionName } });
+      },
+    });
+    await queue.ping();
+    expect(await closeConnectionsNamed(names.connectionName)).toBe(1);
+    await waitUntil(() => !queue.connected, 'the loss');
+    await waitUntil(() => queue.connected, 'the reconnect', 5_000);
+    expect(opened).toBe(2);
+    await queue.publish([message()]);
+  });
+
+  it('on an injected open connection, a lost channel is replaced on the same connection without doubling consumers', async () => {
+    const names = uniqueNames('static');
+    const model = await connect(vhost.url);
+    try {
+      const queue = queues.make({ ...names, url: undefined, connection: model });
+      const received: string[] = [];
+      await queue.consume(
+        async (m) => {
+          received.push(m.requestId);
+        },
+        { concurrency: 1 },
+      );
+      await queue.publish([message()]);
+      await waitUntil(() => received.length === 1, 'the first message');
+      const admin = await connect(vhost.url);
+      await (await admin.createChannel()).deleteQueue(names.queue);
+      await admin.close();
+      await waitUntil(() => !queue.connected, 'the cancel');
+      await waitUntil(() => queue.connected, 'the new session', 5_000);
+      const batch = Array.from({ length: 20 }, () => message());
+      await queue.publish(batch);
+      await waitUntil(() => received.length === 21, 'the batch');
+      await sleep(300);
+      expect(received).toHaveLength(21);
+      const ch = await model.createChannel();
+      const { consumerCount } = await ch.checkQueue(names.queue);
+      await ch.close();
+      expect(consumerCount).toBe(1);
+    } finally {
+      await queues.closeAll();
+      await model.close();
+    }
   });
 });

@@ -42,7 +42,8 @@ describe('PostgresNotificationStore when PostgreSQL is unreachable', () => {
   it('ping gives up after pingTimeoutMs when the server never answers (a black hole)', async () => {
     const { createServer } = await import('node:net');
     // Accepts TCP connections and then says nothing, like a host behind a dropped route.
-    const silent = createServer(() => {});
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     const store = createPostgresStore({
@@ -55,8 +56,9 @@ describe('PostgresNotificationStore when PostgreSQL is unreachable', () => {
       await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
-      await store.close().catch(() => {});
+      for (const socket of sockets) socket.destroy();
       silent.close();
+      await store.close().catch(() => {});
     }
   });
 });

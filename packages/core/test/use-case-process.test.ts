@@ -159,6 +159,14 @@ describe('processNotification: outcomes', () => {
     h.templates.setAvailable(false);
     expect(await h.engine.processNotification(later)).toBe('retrying');
     expect((await h.store.getByRequestId('tpl-2'))?.errorCode).toBe('TEMPLATE_SOURCE_UNAVAILABLE');
+    // A raw network error from a template source is the source's trouble, not SMTP's.
+    const raw = await h.accept({ request_id: 'tpl-3' });
+    h.templates.get = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    };
+    expect(await h.engine.processNotification(raw)).toBe('retrying');
+    expect((await h.store.getByRequestId('tpl-3'))?.errorCode).toBe('TEMPLATE_SOURCE_UNAVAILABLE');
+    expect(h.engine.breakerState()).toBe('closed');
   });
 
   it('dead-letters a message for an unknown request_id', async () => {
@@ -300,5 +308,25 @@ describe('processNotification: crash points', () => {
     expect(handedBack?.history.map((e) => e.outcome)).toEqual(['deferred']);
     expect(await h.engine.recoverStranded()).toBe(0);
     expect(await h.engine.processNotification(message)).toBe('delivered');
+  });
+
+  it('a store failure while recording delivery surfaces; it is never turned into a resend', async () => {
+    const h = harness();
+    const message = await h.accept({ request_id: 'sent-not-stored' });
+    await h.engine.flushOutbox();
+    const before = h.queue.published.length;
+    const update = h.store.update.bind(h.store);
+    h.store.update = async () => {
+      throw new NotifyError('STORE_UNAVAILABLE', 'connection lost');
+    };
+    const error = await rejectionOf(h.engine.processNotification(message));
+    expect(NotifyError.is(error) && error.code).toBe('STORE_UNAVAILABLE');
+    h.store.update = update;
+    expect(h.transport.sent).toHaveLength(1);
+    expect(h.queue.published.slice(before)).toHaveLength(0);
+    expect(h.queue.deadLetters).toHaveLength(0);
+    // The redelivered message meets the live lease and sends nothing.
+    expect(await h.engine.processNotification(message)).toBe('skipped');
+    expect(h.transport.attempts).toHaveLength(1);
   });
 });

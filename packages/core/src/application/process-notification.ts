@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { classifyError } from '../domain/classify-error.js';
 import type { NotifyError } from '../domain/errors.js';
 import type { Notification, NotificationPatch } from '../domain/notification.js';
-import { isFinalStatus } from '../domain/status-machine.js';
+import { assertTransition, isFinalStatus } from '../domain/status-machine.js';
 import type { Logger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
 import type { Template } from '../ports/template-source.js';
@@ -230,6 +230,7 @@ class Attempt {
 
   /** The guarded write every outcome goes through; null when this claim no longer holds the record. */
   private async write(patch: NotificationPatch): Promise<Notification | null> {
+    if (patch.status !== undefined) assertTransition('processing', patch.status);
     const stored = await this.ctx.store.update(
       this.record.requestId,
       { status: ['processing'], leaseOwner: this.leaseOwner },
