@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { createKeyChecker } from './auth.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
+import { registerOpenApiRoute } from './openapi/index.js';
 import { requestContext } from './request-context.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
@@ -51,6 +52,7 @@ export function createApp(options: AppOptions): Koa {
 
   const router = new Router<RequestState>();
   registerHealthRoutes(router, options.engine);
+  registerOpenApiRoute(router);
   registerNotificationRoutes(router, {
     engine: options.engine,
     rateLimiter: options.rateLimiter,

@@ -125,10 +125,7 @@ const statusList = [...NOTIFICATION_STATUSES, 'pending'];
 
 /** The list route's query parameters (all optional; an empty value counts as absent). */
 export const listQueryParameters = {
-  user_id: z
-    .string()
-    .max(MAX_USER_ID_LENGTH)
-    .describe('Only this user’s notifications.'),
+  user_id: z.string().max(MAX_USER_ID_LENGTH).describe('Only this user’s notifications.'),
   status: z
     .string()
     .regex(new RegExp(`^(?:${statusList.join('|')})(?:,(?:${statusList.join('|')}))*$`))

@@ -1,0 +1,23 @@
+import type { Router } from '@koa/router';
+import { serviceVersion } from '@notify/host-worker';
+import type { RequestState } from '../state.js';
+import { createOpenApiDocument } from './document.js';
+
+let cached: string | undefined;
+
+/** The document as JSON text, built once per process: it depends on nothing but the code. */
+export function openApiJson(): string {
+  cached ??= JSON.stringify(createOpenApiDocument(serviceVersion()));
+  return cached;
+}
+
+/**
+ * `GET /openapi.json`: the bare document, outside the envelope, so that Swagger UI, Redoc and client
+ * generators read it as it is. Outside `/api/`, so it never needs an API key.
+ */
+export function registerOpenApiRoute(router: Router<RequestState>): void {
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = openApiJson();
+  });
+}
