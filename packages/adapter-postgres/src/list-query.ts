@@ -26,11 +26,17 @@ export function buildListSql(filter: ListFilter, page: ListPage): ListSql {
     values.push(filter.templateCode);
     where.push(`template_code = $${values.length}`);
   }
+  if (filter.errorCode !== undefined) {
+    values.push(filter.errorCode);
+    where.push(`error_code = $${values.length}`);
+  }
   const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  // A fixed column name per allowed value: nothing from the caller reaches the SQL text.
+  const sortColumn = page.sortBy === 'updatedAt' ? 'updated_at' : 'created_at';
   return {
     page: {
       text: `SELECT *, COUNT(*) OVER () AS total FROM notifications ${whereSql}
-              ORDER BY created_at DESC, id DESC
+              ORDER BY ${sortColumn} DESC, id DESC
               LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
       values: [...values, page.limit, page.offset],
     },

@@ -25,9 +25,12 @@ describe('migrate', () => {
   it('applies 0001 exactly once when several processes migrate at the same moment', async () => {
     const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ connectionString: db.url })));
     const applied = results.flatMap((r) => r.applied);
-    expect(applied).toEqual(['0001_create_notifications']);
-    const { rows } = await pool.query('SELECT version, name FROM schema_migrations');
-    expect(rows).toEqual([{ version: '0001', name: '0001_create_notifications' }]);
+    expect(applied).toEqual(['0001_create_notifications', '0002_failed_triage_indexes']);
+    const { rows } = await pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual([
+      { version: '0001', name: '0001_create_notifications' },
+      { version: '0002', name: '0002_failed_triage_indexes' },
+    ]);
     const table = await pool.query("SELECT to_regclass('public.notifications') AS t");
     expect(table.rows[0].t).toBe('notifications');
   });
@@ -49,6 +52,8 @@ describe('migrate', () => {
         'notifications_template_created_idx',
         'notifications_unpublished_idx',
         'notifications_processing_lease_idx',
+        'notifications_status_updated_idx',
+        'notifications_error_code_updated_idx',
       ]),
     );
     await expect(
@@ -81,16 +86,16 @@ describe('migrate', () => {
         await readFile(join(defaultMigrationsDir(), '0001_create_notifications.sql'), 'utf8'),
       );
       await writeFile(
-        join(dir, '0002_broken.sql'),
+        join(dir, '0099_broken.sql'),
         'CREATE TABLE half_done (id int);\nALTER TABLE no_such_table ADD COLUMN x int;',
       );
       const failure = await migrate({ pool, migrationsDir: dir }).catch((e: unknown) => e);
       expect(NotifyError.is(failure) && failure.code).toBe('INTERNAL');
-      expect((failure as Error).message).toBe('Migration 0002_broken failed and was rolled back');
+      expect((failure as Error).message).toBe('Migration 0099_broken failed and was rolled back');
       const half = await pool.query("SELECT to_regclass('public.half_done') AS t");
       expect(half.rows[0].t).toBeNull();
-      const versions = await pool.query('SELECT version FROM schema_migrations');
-      expect(versions.rows.map((r) => r.version)).toEqual(['0001']);
+      const versions = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002']);
     } finally {
       await rm(dir, { recursive: true });
     }
@@ -114,7 +119,10 @@ describe('notify-migrate CLI', () => {
     try {
       const first = capture();
       expect(await runMigrateCli({ DATABASE_URL: db.url }, first.io)).toBe(MIGRATE_EXIT.ok);
-      expect(first.out).toEqual(['notify-migrate: applied 0001_create_notifications']);
+      expect(first.out).toEqual([
+        'notify-migrate: applied 0001_create_notifications',
+        'notify-migrate: applied 0002_failed_triage_indexes',
+      ]);
       const second = capture();
       expect(await runMigrateCli({ DATABASE_URL: db.url }, second.io)).toBe(MIGRATE_EXIT.ok);
       expect(second.out).toEqual(['notify-migrate: database is up to date']);

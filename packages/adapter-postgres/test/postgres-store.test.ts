@@ -1,3 +1,4 @@
+import type { ListFilter, ListPage } from '@notify/email-core';
 import { NotifyError } from '@notify/email-core';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import type { PostgresNotificationStore } from '../src/index.js';
 import { createPostgresStore, migrate } from '../src/index.js';
+import * as listQuery from '../src/list-query.js';
 import { newNotification } from './fixtures.js';
 
 describe('PostgresNotificationStore on a real PostgreSQL', () => {
@@ -276,26 +278,56 @@ describe('PostgresNotificationStore on a real PostgreSQL', () => {
       });
     });
 
-    it('EXPLAIN: filtering by user_id and status walks an index, not the table', async () => {
-      // Enough rows, spread over many users, and fresh statistics, so the planner's choice is real.
-      await admin.query(`
-        INSERT INTO notifications (id, request_id, user_id, to_email, template_code, status, payload_hash,
-                                   correlation_id, created_at, updated_at)
-        SELECT gen_random_uuid(), 'bulk-' || i, 'user-' || (i % 400), 'x@example.com', 'welcome',
-               (ARRAY['queued','processing','retrying','delivered','failed'])[1 + (i / 400) % 5], 'h', 'c',
-               now() - i * interval '1 second', now()
-          FROM generate_series(1, 20000) AS i`);
-      await admin.query('ANALYZE notifications');
-      const { buildListSql } = await import('../src/list-query.js');
-      const sql = buildListSql({ userId: 'user-42', statuses: ['delivered'] }, { limit: 20, offset: 0 }).page;
-      const { rows } = await admin.query(`EXPLAIN (FORMAT JSON) ${sql.text}`, sql.values);
-      const plan = JSON.stringify(rows[0]['QUERY PLAN']);
-      expect(plan).toMatch(/"Index Name":"notifications_user_(status_)?created_idx"/);
-      expect(plan).not.toContain('"Node Type":"Seq Scan"');
-      // And the store answers that query correctly on the same data.
-      const page = await store.list({ userId: 'user-42', statuses: ['delivered'] }, { limit: 20, offset: 0 });
-      expect(page.total).toBe(10);
-      expect(page.items.every((n) => n.userId === 'user-42' && n.status === 'delivered')).toBe(true);
+    describe('EXPLAIN on 20 000 rows with fresh statistics', () => {
+      const { buildListSql } = listQuery;
+      async function plan(filter: ListFilter, page: ListPage): Promise<string> {
+        const sql = buildListSql(filter, page).page;
+        const { rows } = await admin.query(`EXPLAIN (FORMAT JSON) ${sql.text}`, sql.values);
+        return JSON.stringify(rows[0]['QUERY PLAN']);
+      }
+
+      beforeEach(async () => {
+        // Many users, every status for each, error codes on failed rows: the planner's choice is real.
+        await admin.query(`
+          INSERT INTO notifications (id, request_id, user_id, to_email, template_code, status, error_code,
+                                     payload_hash, correlation_id, created_at, updated_at)
+          SELECT gen_random_uuid(), 'bulk-' || i, 'user-' || (i % 400), 'x@example.com', 'welcome', status,
+                 CASE WHEN status = 'failed'
+                      THEN (ARRAY['SMTP_PERMANENT','TEMPLATE_NOT_FOUND','RETRIES_EXHAUSTED','SMTP_TIMEOUT'])[1 + i % 4]
+                 END,
+                 'h', 'c', now() - i * interval '1 second', now() - i * interval '1 millisecond'
+            FROM (SELECT i, (ARRAY['queued','processing','retrying','delivered','failed'])[1 + (i / 400) % 5] AS status
+                    FROM generate_series(1, 20000) AS i) AS bulk`);
+        await admin.query('ANALYZE notifications');
+      });
+
+      it('a user_id + status filter walks a user index, not the table', async () => {
+        const explained = await plan(
+          { userId: 'user-42', statuses: ['delivered'] },
+          { limit: 20, offset: 0 },
+        );
+        expect(explained).toMatch(/"Index Name":"notifications_user_(status_)?created_idx"/);
+        expect(explained).not.toContain('"Node Type":"Seq Scan"');
+        // And the store answers that query correctly on the same data.
+        const page = await store.list(
+          { userId: 'user-42', statuses: ['delivered'] },
+          { limit: 20, offset: 0 },
+        );
+        expect(page.total).toBe(10);
+        expect(page.items.every((n) => n.userId === 'user-42' && n.status === 'delivered')).toBe(true);
+      });
+
+      it('dead-letter triage (failed, one error code, by updated_at) walks a 0002 index', async () => {
+        const filter: ListFilter = { statuses: ['failed'], errorCode: 'SMTP_TIMEOUT' };
+        const page: ListPage = { limit: 20, offset: 0, sortBy: 'updatedAt' };
+        const explained = await plan(filter, page);
+        expect(explained).toMatch(/"Index Name":"notifications_(error_code|status)_updated_idx"/);
+        expect(explained).not.toContain('"Node Type":"Seq Scan"');
+        const result = await store.list(filter, page);
+        expect(result.total).toBe(1000);
+        const times = result.items.map((n) => n.updatedAt.getTime());
+        expect(times).toEqual([...times].sort((a, b) => b - a));
+      });
     });
   });
 

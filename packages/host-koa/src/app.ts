@@ -6,6 +6,7 @@ import { createKeyChecker } from './auth.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { registerOpenApiRoute } from './openapi/index.js';
 import { requestContext } from './request-context.js';
+import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import type { RequestState } from './state.js';
@@ -58,6 +59,7 @@ export function createApp(options: AppOptions): Koa {
     rateLimiter: options.rateLimiter,
     bodyLimitBytes,
   });
+  registerDeadLetterRoutes(router, { engine: options.engine, bodyLimitBytes });
 
   app.use(requestContext(options.logger));
   if (apiKeys.length > 0) {

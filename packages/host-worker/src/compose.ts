@@ -125,6 +125,7 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
       const webhook = createWebhookNotifier({
         url: config.statusCallbackUrl,
         ...(config.statusCallbackSecret ? { secret: config.statusCallbackSecret } : {}),
+        logger: logger.child({ component: 'status-callback' }),
       });
       notifier = webhook;
       closers.push({ name: 'status callbacks', close: () => webhook.close() });
@@ -155,6 +156,11 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
         workerId,
         version: serviceVersion(),
         breaker: config.breaker,
+        leaseMs: config.processingLeaseMs,
+        outbox: {
+          recoveryIntervalMs: config.outboxRecovery.intervalMs,
+          recoveryGraceMs: config.outboxRecovery.graceMs,
+        },
       },
     );
     // The engine goes first: stopping it flushes the outbox relay, which still needs store and queue.

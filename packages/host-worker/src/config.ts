@@ -48,6 +48,10 @@ export interface ServiceConfig {
   /** API requests per second per client; undefined = no rate limit. */
   rateLimit: { perSecond: number; burst: number } | undefined;
   breaker: { failureThreshold: number; resetTimeoutMs: number; timeoutMs: number };
+  /** How long a worker's claim holds a record before the recovery loop may hand it back. */
+  processingLeaseMs: number;
+  /** The outbox recovery loop: how often it runs, and how old an unpublished record must be. */
+  outboxRecovery: { intervalMs: number; graceMs: number };
   bodyLimitBytes: number;
   /** How long a stopping process waits for in-flight work before it gives up. */
   shutdownTimeoutMs: number;
@@ -127,6 +131,9 @@ const fields = z.object({
   // Below the engine's 60 s processing lease, so a send that hangs is cut off before another
   // worker may take the message over.
   BREAKER_TIMEOUT_MS: integer(100, 59_000, 30_000),
+  PROCESSING_LEASE_MS: integer(1000, 60 * MINUTE, MINUTE),
+  OUTBOX_RECOVERY_INTERVAL_MS: integer(100, 10 * MINUTE, 5000),
+  OUTBOX_RECOVERY_GRACE_MS: integer(0, 60 * MINUTE, 10_000),
   BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024, 256 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(100, 10 * MINUTE, 15_000),
 });
@@ -172,6 +179,14 @@ function crossChecks(env: NodeJS.ProcessEnv, f: Partial<Fields>): Problem[] {
       variable: 'TEMPLATES_DIR',
       message: 'is set together with TEMPLATE_SERVICE_URL; set only one',
     });
+  }
+  // A send that outlives its claim could be taken over and sent again by another worker.
+  if (
+    f.BREAKER_TIMEOUT_MS !== undefined &&
+    f.PROCESSING_LEASE_MS !== undefined &&
+    f.BREAKER_TIMEOUT_MS >= f.PROCESSING_LEASE_MS
+  ) {
+    problems.push({ variable: 'BREAKER_TIMEOUT_MS', message: 'must be below PROCESSING_LEASE_MS' });
   }
   if (f.RETRY_BASE_MS !== undefined && f.RETRY_CAP_MS !== undefined && f.RETRY_BASE_MS > f.RETRY_CAP_MS) {
     problems.push({ variable: 'RETRY_CAP_MS', message: 'must not be smaller than RETRY_BASE_MS' });
@@ -260,6 +275,8 @@ function toServiceConfig(f: Fields): ServiceConfig {
       resetTimeoutMs: f.BREAKER_RESET_TIMEOUT_MS,
       timeoutMs: f.BREAKER_TIMEOUT_MS,
     },
+    processingLeaseMs: f.PROCESSING_LEASE_MS,
+    outboxRecovery: { intervalMs: f.OUTBOX_RECOVERY_INTERVAL_MS, graceMs: f.OUTBOX_RECOVERY_GRACE_MS },
     bodyLimitBytes: f.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: f.SHUTDOWN_TIMEOUT_MS,
   };

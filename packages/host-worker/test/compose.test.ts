@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -142,6 +144,74 @@ describe('composeService, embedded on the in-memory defaults', () => {
       expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
       expect((error as Error).message).toContain('RABBITMQ_URL');
       expect((error as Error).message).not.toContain('DATABASE_URL');
+    }
+  });
+});
+
+describe('composeService with the HTTP template service and status callbacks', () => {
+  it('renders the template fetched over HTTP and posts the final status, signed', async () => {
+    const callbacks: Array<{ headers: IncomingHttpHeaders; body: Record<string, unknown> }> = [];
+    const templateRequests: string[] = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => {
+        raw += chunk;
+      });
+      req.on('end', () => {
+        if (req.method === 'GET' && req.url?.startsWith('/templates/')) {
+          templateRequests.push(req.url);
+          res.setHeader('Content-Type', 'application/json');
+          res.end(
+            JSON.stringify({ subject: 'Hi {{name}} (remote)', template_content: '<p>Remote {{name}}</p>' }),
+          );
+          return;
+        }
+        callbacks.push({ headers: req.headers, body: JSON.parse(raw) as Record<string, unknown> });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const outbox = mkdtempSync(join(tmpdir(), 'notify-compose-http-'));
+    const service = await composeService(
+      loadConfig({
+        OUTBOX_DIR: outbox,
+        TEMPLATE_SERVICE_URL: `${base}/templates/`,
+        STATUS_CALLBACK_URL: `${base}/status`,
+        STATUS_CALLBACK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      }),
+      { logger: quiet() },
+    );
+    try {
+      expect(service.backends).toMatchObject({ templates: 'http', notifier: 'webhook' });
+      service.engine.startRelay();
+      const worker = await startWorker({
+        engine: service.engine,
+        queue: service.queue,
+        concurrency: 1,
+        logger: service.logger,
+      });
+      await service.engine.acceptNotification({
+        body: { ...body('compose-http-1'), template_code: 'remote_welcome' },
+        correlationId: 'c-http-1',
+      });
+      await until(() => (callbacks.length > 0 ? true : undefined));
+      await worker.stop();
+
+      expect(templateRequests).toEqual(['/templates/remote_welcome']);
+      const eml = readFileSync(join(outbox, readdirSync(outbox)[0] ?? ''), 'utf8');
+      expect(eml).toMatch(/^Subject: Hi Ada \(remote\)/m);
+      expect(callbacks[0]?.body).toMatchObject({
+        request_id: 'compose-http-1',
+        status: 'delivered',
+        attempts: 1,
+      });
+      expect(callbacks[0]?.headers['webhook-signature']).toMatch(/^v1,/);
+    } finally {
+      await service.close();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(outbox, { recursive: true, force: true });
     }
   });
 });

@@ -170,6 +170,10 @@ describe('loadConfig', () => {
     for (const variable of named) expect(error.message).toMatch(new RegExp(`\\b${variable}\\b`));
     expect(error.details?.map((d) => d.path).sort()).toEqual([...named].sort());
     expect(error.message).toMatch(/^Invalid configuration: /);
+    // A variable that breaks two rules is named once, with both reasons.
+    expect(error.message).toContain(
+      'TEMPLATES_DIR must name an existing directory and is set together with TEMPLATE_SERVICE_URL',
+    );
   });
 
   it('reports rules between variables alongside field errors', () => {

@@ -4,6 +4,8 @@ import { silentLogger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
 import { TemplateRenderer } from '../rendering/template-renderer.js';
 import { acceptNotification } from './accept-notification.js';
+import type { BulkReplayCommand, DeadLetterListQuery } from './dead-letter-query.js';
+import { getDeadLetter, listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import type { EmailEngineRuntime } from './engine.js';
 import type { EngineContext, EngineDependencies } from './engine-context.js';
 import { type EngineOptions, resolveEngineOptions } from './engine-options.js';
@@ -13,6 +15,7 @@ import { listNotifications } from './list-notifications.js';
 import { MailBreaker } from './mail-breaker.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { processNotification } from './process-notification.js';
+import { replayDeadLetters } from './replay-dead-letters.js';
 import { retryFailed } from './retry-failed.js';
 import type { AcceptCommand, ListQuery } from './views.js';
 
@@ -73,6 +76,12 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     listNotifications: (query: ListQuery) => listNotifications(ctx, query),
     retryFailed: (requestId: string, correlationId?: string) => retryFailed(ctx, requestId, correlationId),
     health: () => health(ctx),
+    listDeadLetters: (query: DeadLetterListQuery) => listDeadLetters(ctx, query),
+    getDeadLetter: (requestId: string) => getDeadLetter(ctx, requestId),
+    replayDeadLetter: (requestId: string, correlationId?: string) =>
+      replayDeadLetter(ctx, requestId, correlationId),
+    replayDeadLetters: (command: BulkReplayCommand, correlationId?: string) =>
+      replayDeadLetters(ctx, command, correlationId),
     startRelay: () => relay.start(),
     stop: async () => {
       await relay.stop();

@@ -1,4 +1,11 @@
 import type { QueueMessage } from '../ports/notification-queue.js';
+import type { BulkReplayCommand, DeadLetterListQuery } from './dead-letter-query.js';
+import type {
+  DeadLetterDetailView,
+  DeadLetterListOutput,
+  NotificationHistoryView,
+} from './dead-letter-views.js';
+import type { BulkReplayResult } from './replay-dead-letters.js';
 import type {
   AcceptCommand,
   AcceptResult,
@@ -24,6 +31,14 @@ export interface EmailEngine {
   /** failed → queued with a fresh attempt budget; history kept. */
   retryFailed(requestId: string, correlationId?: string): Promise<NotificationView>;
   health(): Promise<HealthReport>;
+  /** Failed notifications, newest failure first, filtered by user_id, template_code, error_code. */
+  listDeadLetters(query: DeadLetterListQuery): Promise<DeadLetterListOutput>;
+  /** One failed notification with its whole history; NOT_FOUND when unknown or not failed. */
+  getDeadLetter(requestId: string): Promise<DeadLetterDetailView>;
+  /** retryFailed, answering with the history; NOT_FOUND when unknown, NOT_REPLAYABLE when not failed. */
+  replayDeadLetter(requestId: string, correlationId?: string): Promise<NotificationHistoryView>;
+  /** Replays up to `limit` (default 100, at most 1000) dead letters matching `filter`; returns counts. */
+  replayDeadLetters(command: BulkReplayCommand, correlationId?: string): Promise<BulkReplayResult>;
 }
 
 export const EmailEngineToken = Symbol.for('@notify/EmailEngine');

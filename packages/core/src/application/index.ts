@@ -1,5 +1,8 @@
 export * from './accept-notification.js';
 export * from './create-engine.js';
+export * from './dead-letter-query.js';
+export * from './dead-letter-views.js';
+export * from './dead-letters.js';
 export * from './engine.js';
 export * from './engine-context.js';
 export * from './engine-options.js';
@@ -10,6 +13,7 @@ export * from './mail-breaker.js';
 export * from './notification-view.js';
 export * from './outbox-relay.js';
 export * from './process-notification.js';
+export * from './replay-dead-letters.js';
 export * from './retry-failed.js';
 export * from './store-errors.js';
 export * from './views.js';

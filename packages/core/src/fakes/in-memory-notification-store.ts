@@ -73,9 +73,10 @@ export class InMemoryNotificationStore implements NotificationStore {
         (n) =>
           (filter.userId === undefined || n.userId === filter.userId) &&
           (filter.templateCode === undefined || n.templateCode === filter.templateCode) &&
+          (filter.errorCode === undefined || n.errorCode === filter.errorCode) &&
           (filter.statuses === undefined || filter.statuses.includes(n.status)),
       )
-      .sort(newestFirst);
+      .sort(newestFirstBy(page.sortBy ?? 'createdAt'));
     const items = matching.slice(page.offset, page.offset + page.limit).map(copy);
     return { items, total: matching.length };
   }
@@ -192,8 +193,8 @@ function copy(record: Notification): Notification {
   return structuredClone(record);
 }
 
-function newestFirst(a: Notification, b: Notification): number {
-  return b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id);
+function newestFirstBy(field: 'createdAt' | 'updatedAt'): (a: Notification, b: Notification) => number {
+  return (a, b) => b[field].getTime() - a[field].getTime() || compareIds(b.id, a.id);
 }
 
 function oldestFirst(a: Notification, b: Notification): number {

@@ -10,6 +10,8 @@ export interface ListFilter {
   /** Any of these statuses (the API maps `pending` to queued + retrying). */
   statuses?: NotificationStatus[];
   templateCode?: string;
+  /** Only records whose last error code is this one (dead-letter triage, e.g. SMTP_PERMANENT). */
+  errorCode?: string;
 }
 
 export interface ListPage {
@@ -17,10 +19,15 @@ export interface ListPage {
   limit: number;
   /** 0-based row offset. */
   offset: number;
+  /**
+   * The time "newest first" is by: `createdAt` (accepted; the default) or `updatedAt` (last
+   * change, which for a failed record is when it failed). Ties are broken by id, descending.
+   */
+  sortBy?: 'createdAt' | 'updatedAt';
 }
 
 export interface ListResult {
-  /** Newest first (created_at desc, then id desc). */
+  /** Newest first (by `ListPage.sortBy`, default created_at, desc; then id desc). */
   items: Notification[];
   total: number;
 }

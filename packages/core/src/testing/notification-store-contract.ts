@@ -177,6 +177,51 @@ export function notificationStoreContract(
   );
 
   it(
+    `${T} list filters by error code and sorts by updatedAt when asked (dead letters, newest failure first)`,
+    run(async (store) => {
+      const userId = `user-${Math.random().toString(36).slice(2)}`;
+      const failed = (createdMs: number, updatedMs: number, errorCode: string) =>
+        sampleNotification({
+          userId,
+          status: 'failed',
+          errorCode,
+          error: `${errorCode} happened`,
+          createdAt: at(createdMs),
+          updatedAt: at(updatedMs),
+        });
+      // Created in one order, failed in the reverse one, so the two sort keys disagree.
+      const rows = [
+        failed(1000, 9000, 'SMTP_PERMANENT'),
+        failed(2000, 8000, 'RETRIES_EXHAUSTED'),
+        failed(3000, 7000, 'SMTP_PERMANENT'),
+      ];
+      for (const row of rows) await store.insert(row);
+      const ids = (r: { items: Notification[] }) => r.items.map((n) => n.requestId);
+      const byFailure = await store.list(
+        { userId, statuses: ['failed'] },
+        { limit: 100, offset: 0, sortBy: 'updatedAt' },
+      );
+      assert.deepEqual(
+        ids(byFailure),
+        rows.map((n) => n.requestId),
+      );
+      const byCreation = await store.list({ userId, statuses: ['failed'] }, { limit: 100, offset: 0 });
+      assert.deepEqual(
+        ids(byCreation),
+        [...rows].reverse().map((n) => n.requestId),
+      );
+      const permanent = await store.list(
+        { userId, errorCode: 'SMTP_PERMANENT' },
+        { limit: 1, offset: 1, sortBy: 'updatedAt' },
+      );
+      assert.deepEqual(ids(permanent), [rows[2]!.requestId]);
+      assert.equal(permanent.total, 2);
+      const unknown = await store.list({ userId, errorCode: 'NO_SUCH_CODE' }, { limit: 10, offset: 0 });
+      assert.deepEqual(unknown, { items: [], total: 0 });
+    }),
+  );
+
+  it(
     `${T} claim moves queued to processing with the owner and lease, once`,
     run(async (store) => {
       const record = sampleNotification();

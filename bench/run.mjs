@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Entry point of `pnpm bench` / `pnpm bench:smoke`. The harness is TypeScript (bench/src); this
+// launcher compiles it with tsc (which also type-checks it) and runs it against the BUILT stock
+// processes (packages/*/dist), because a benchmark of the TypeScript sources through a loader
+// would measure the loader. The package build takes minutes (declaration files), so it runs only
+// when a dist is missing or with `--build`; a dist older than its sources is reported.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+/** The built files the benchmark starts, by package directory. */
+const ENTRIES = {
+  'packages/host-koa': 'dist/bin/api.js',
+  'packages/host-worker': 'dist/bin/worker.js',
+  'packages/adapter-postgres': 'dist/bin/migrate.js',
+};
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function run(command, commandArgs) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const missing = Object.entries(ENTRIES).filter(([pkg, file]) => !existsSync(join(root, pkg, file)));
+if (args.includes('--build') || missing.length > 0) {
+  if (missing.length > 0) console.log(`Building the packages (missing: ${missing.map(([p, f]) => `${p}/${f}`).join(', ')})`);
+  run('pnpm', ['build']);
+} else {
+  const packages = readdirSync(join(root, 'packages'));
+  const stale = packages.filter((pkg) => {
+    const src = join(root, 'packages', pkg, 'src');
+    const dist = join(root, 'packages', pkg, 'dist');
+    return existsSync(src) && existsSync(dist) && newestMtime(src) > newestMtime(dist);
+  });
+  if (stale.length > 0) {
+    console.warn(`!! dist is older than src in: ${stale.join(', ')}; this run measures the old build (pass --build to rebuild)`);
+  }
+}
+
+run(join(root, 'node_modules/.bin/tsc'), ['-p', 'bench/tsconfig.json']);
+const harness = spawnSync(process.execPath, [join(root, 'bench/dist/main.js'), ...args.filter((a) => a !== '--build')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(harness.status ?? 1);

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { closedLoop } from './closed-loop.js';
+import type { RunContext } from './context.js';
+import { type DrainResult, waitForDrain } from './drain.js';
+import { HARNESS_DIST } from './paths.js';
+import { forkHelper, nextMessage } from './processes.js';
+import { startApi, startWorkers, stopService } from './services.js';
+import { createStack, publishedCount } from './stack.js';
+
+export interface E2eResult extends DrainResult {
+  workers: number;
+  backlog: number;
+  /** Accept rate while the backlog was filled (closed loop, no worker running). */
+  fillAcceptedPerSecond: number;
+  /** Messages the SMTP peer received during the drain. */
+  peerReceived: number;
+  workerPeakRssMb: number[];
+  apiPeakRssMb: number;
+}
+
+export interface RawResult {
+  processes: number;
+  sent: number;
+  elapsedS: number;
+  sentPerSecond: number;
+  poolSize: number;
+  concurrency: number;
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Accepts a backlog with no worker running, waits until the outbox relay has published all of
+ * it, stops the API, then starts `workers` worker processes and times the drain.
+ */
+export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2eResult> {
+  const { backlog, saturation } = ctx.options;
+  const label = `e2e${workers}`;
+  const stack = await createStack(label);
+  const api = await startApi(ctx, stack, `${label}-api`);
+  ctx.log(`e2e(${workers} worker${workers > 1 ? 's' : ''}): accepting a backlog of ${backlog}`);
+  const fill = await closedLoop({
+    url: api.url,
+    connections: saturation.connections,
+    amount: backlog,
+    kind: 'accept',
+  });
+  if (fill.ok !== backlog) {
+    ctx.problems.push(`${label}: backlog fill answered ${fill.ok} of ${backlog} with 2xx`);
+  }
+  await until('the outbox relay to publish the backlog', async () => (await publishedCount(stack.db)) >= fill.ok, 120_000);
+  await stopService(ctx, api.process);
+
+  const before = await ctx.sink.count();
+  ctx.log(`e2e(${workers} worker${workers > 1 ? 's' : ''}): draining`);
+  const startedAt = Date.now();
+  const running = await startWorkers(ctx, stack, workers, label);
+  const drain = await waitForDrain(stack.db, fill.ok, startedAt);
+  for (const worker of running) await stopService(ctx, worker);
+  const after = await ctx.sink.count();
+  const peerReceived = after.messages - before.messages;
+  if (drain.delivered !== fill.ok) {
+    ctx.problems.push(`${label}: ${drain.delivered} of ${fill.ok} delivered (${drain.failed} failed, ${drain.left} left)`);
+  }
+  if (peerReceived < drain.delivered) {
+    ctx.problems.push(`${label}: ${drain.delivered} marked delivered but the SMTP peer received ${peerReceived}`);
+  }
+  return {
+    workers,
+    backlog,
+    ...drain,
+    fillAcceptedPerSecond: fill.okPerSecond,
+    peerReceived,
+    workerPeakRssMb: running.map((w) => w.memory.peakMb),
+    apiPeakRssMb: api.process.memory.peakMb,
+  };
+}
+
+/** The ceiling: `processes` raw nodemailer senders splitting the backlog, with the stock pool settings. */
+export async function rawScenario(ctx: RunContext, processes: number): Promise<RawResult> {
+  const { backlog, serviceEnv } = ctx.options;
+  const poolSize = Number(serviceEnv.SMTP_POOL_SIZE ?? 5);
+  const concurrency = Number(serviceEnv.WORKER_CONCURRENCY ?? 8);
+  const per = Math.ceil(backlog / processes);
+  ctx.log(`raw nodemailer: ${processes} process(es), ${per} messages each, pool ${poolSize}`);
+  const before = await ctx.sink.count();
+  const senders = Array.from({ length: processes }, (_, i) =>
+    forkHelper(
+      `raw-sender-${processes}-${i + 1}`,
+      join(HARNESS_DIST, 'raw-sender.js'),
+      [String(ctx.sink.port), String(per), String(poolSize), String(concurrency)],
+      ctx.runDir,
+    ),
+  );
+  const started = Date.now();
+  const results = await Promise.all(
+    senders.map((s) => nextMessage<{ sent?: number; elapsedMs?: number; error?: string }>(s, 'done')),
+  );
+  const elapsedS = (Date.now() - started) / 1000;
+  for (const s of senders) await s.stop();
+  const sent = results.reduce((a, r) => a + (r.sent ?? 0), 0);
+  for (const r of results) if (r.error) ctx.problems.push(`raw sender: ${r.error}`);
+  const received = (await ctx.sink.count()).messages - before.messages;
+  if (received !== sent) ctx.problems.push(`raw sender: sent ${sent}, the SMTP peer received ${received}`);
+  // Each sender times its own sends (after its start-up); the slowest one bounds the batch.
+  const slowestS = Math.max(...results.map((r) => (r.elapsedMs ?? 0) / 1000));
+  return {
+    processes,
+    sent,
+    elapsedS: slowestS || elapsedS,
+    sentPerSecond: sent / (slowestS || elapsedS),
+    poolSize,
+    concurrency,
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunContext } from './context.js';
+import { freePort, type Managed, startProcess } from './processes.js';
+import type { Stack } from './stack.js';
+
+/** The stock processes' environment: the stack's URLs, the sink as SMTP relay, then the run's overrides. */
+function serviceEnv(ctx: RunContext, stack: Stack): Record<string, string> {
+  return {
+    DATABASE_URL: stack.databaseUrl,
+    RABBITMQ_URL: stack.rabbitmqUrl,
+    EMAIL_HOST: '127.0.0.1',
+    EMAIL_PORT: String(ctx.sink.port),
+    EMAIL_FROM: 'Bench <noreply@example.com>',
+    ...ctx.options.serviceEnv,
+  };
+}
+
+function profileArgs(ctx: RunContext, role: 'api' | 'worker', name: string): string[] {
+  if (ctx.options.profile !== role) return [];
+  const dir = join(ctx.runDir, `profile-${name}`);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+export interface RunningApi {
+  process: Managed;
+  url: string;
+}
+
+/** `notify-api` from packages/host-koa/dist, ready once it logs that it listens. */
+export async function startApi(ctx: RunContext, stack: Stack, name: string): Promise<RunningApi> {
+  const port = await freePort();
+  const api = startProcess({
+    name,
+    script: 'packages/host-koa/dist/bin/api.js',
+    env: { ...serviceEnv(ctx, stack), PORT: String(port), HOST: '127.0.0.1' },
+    logDir: ctx.runDir,
+    nodeArgs: profileArgs(ctx, 'api', name),
+  });
+  await api.waitForLog('Email service listening');
+  return { process: api, url: `http://127.0.0.1:${port}` };
+}
+
+/** `notify-worker` from packages/host-worker/dist, ready once it logs `Worker ready`. */
+export async function startWorkers(ctx: RunContext, stack: Stack, count: number, label: string): Promise<Managed[]> {
+  const workers = Array.from({ length: count }, (_, i) => {
+    const name = `${label}-worker-${i + 1}`;
+    return startProcess({
+      name,
+      script: 'packages/host-worker/dist/bin/worker.js',
+      env: serviceEnv(ctx, stack),
+      logDir: ctx.runDir,
+      // One profile is enough to see what bounds a worker.
+      nodeArgs: i === 0 ? profileArgs(ctx, 'worker', name) : [],
+    });
+  });
+  await Promise.all(workers.map((w) => w.waitForLog('Worker ready')));
+  return workers;
+}
+
+/** Stops a stock process the way an orchestrator does (SIGTERM) and reports a bad exit. */
+export async function stopService(ctx: RunContext, service: Managed): Promise<void> {
+  const code = await service.stop();
+  if (code !== 0) ctx.problems.push(`${service.name} exited with ${code} on SIGTERM (log: ${service.logFile})`);
+}

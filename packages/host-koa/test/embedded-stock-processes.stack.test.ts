@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '@notify/adapter-postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
+import { createTestVhost, type TestVhost } from '../../../test-support/rabbitmq.js';
+import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
+
+// The production shape, from source: one notify-api and one notify-worker process on a real
+// PostgreSQL database, RabbitMQ vhost and SMTP peer.
+const loader = fileURLToPath(new URL('../../host-worker/test/ts-source-loader.mjs', import.meta.url));
+const apiBin = fileURLToPath(new URL('../src/bin/api.ts', import.meta.url));
+const workerBin = fileURLToPath(new URL('../../host-worker/src/bin/worker.ts', import.meta.url));
+
+interface Running {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(bin: string, env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', loader, bin], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let partial = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, stderr: () => err, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  return Promise.race([
+    promise,
+    new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms)),
+  ]);
+}
+
+describe('notify-api + notify-worker processes on PostgreSQL, RabbitMQ and SMTP', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let smtp: SmtpPeer;
+  let api: Running;
+  let worker: Running;
+  let port: number;
+
+  beforeAll(async () => {
+    [database, vhost, smtp, port] = await Promise.all([
+      createTestDatabase(),
+      createTestVhost(),
+      startSmtpPeer(),
+      freePort(),
+    ]);
+    await migrate({ connectionString: database.url });
+    const env = {
+      DATABASE_URL: database.url,
+      RABBITMQ_URL: vhost.url,
+      EMAIL_HOST: smtp.host,
+      EMAIL_PORT: String(smtp.port),
+      EMAIL_FROM: 'Notify <noreply@notify.test>',
+      API_KEYS: 'test-key-0123456789abcdef',
+    };
+    api = start(apiBin, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    worker = start(workerBin, env);
+    await until(
+      () => {
+        for (const p of [api, worker]) {
+          if (p.child.exitCode !== null) throw new Error(`process exited early: ${p.stderr()}`);
+        }
+        return (
+          api.lines.some((l) => String(l.message).startsWith('Email service listening')) &&
+          worker.lines.some((l) => l.message === 'Worker ready')
+        );
+      },
+      25_000,
+      'both processes to start',
+    );
+  });
+
+  afterAll(async () => {
+    for (const p of [api, worker]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
+    await Promise.all([database?.drop(), vhost?.remove(), smtp?.close()]);
+  });
+
+  it('the API needs its key, accepts, and the separate worker delivers over SMTP', async () => {
+    const body = JSON.stringify({
+      notification_type: 'email',
+      user_id: '550e8400-e29b-41d4-a716-446655440000',
+      template_code: 'welcome_email',
+      variables: { name: 'John Doe', email: 'john@example.com', link: 'https://example.com/verify' },
+      request_id: 'stock-processes-1',
+    });
+    const url = `http://127.0.0.1:${port}/api/v1/notifications/`;
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    expect(anonymous.status).toBe(401);
+
+    const headers = { 'Content-Type': 'application/json', Authorization: 'Bearer test-key-0123456789abcdef' };
+    const accepted = await fetch(url, { method: 'POST', headers, body });
+    expect(accepted.status).toBe(202);
+
+    const [mail] = await smtp.waitFor(1, 10_000);
+    expect(mail?.subject).toBe('Welcome, John Doe!');
+    expect(mail?.to).toEqual(['john@example.com']);
+    await until(
+      async () => {
+        const res = await fetch(`${url}stock-processes-1/`, { headers });
+        return ((await res.json()) as { data: { status: string } }).data.status === 'delivered';
+      },
+      5000,
+      'status delivered',
+    );
+    const health = await fetch(`http://127.0.0.1:${port}/health/`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      data: { checks: { database: { status: 'up' }, queue: { status: 'up' } } },
+    });
+  });
+
+  it('both exit 0 on SIGTERM', async () => {
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await within(api.exited, 20_000)).toBe(0);
+    expect(await within(worker.exited, 20_000)).toBe(0);
+  });
+});
