@@ -35,7 +35,8 @@ function run(command, commandArgs) {
 
 const missing = Object.entries(ENTRIES).filter(([pkg, file]) => !existsSync(join(root, pkg, file)));
 if (args.includes('--build') || missing.length > 0) {
-  if (missing.length > 0) console.log(`Building the packages (missing: ${missing.map(([p, f]) => `${p}/${f}`).join(', ')})`);
+  if (missing.length > 0)
+    console.log(`Building the packages (missing: ${missing.map(([p, f]) => `${p}/${f}`).join(', ')})`);
   run('pnpm', ['build']);
 } else {
   const packages = readdirSync(join(root, 'packages'));
@@ -45,13 +46,22 @@ if (args.includes('--build') || missing.length > 0) {
     return existsSync(src) && existsSync(dist) && newestMtime(src) > newestMtime(dist);
   });
   if (stale.length > 0) {
-    console.warn(`!! dist is older than src in: ${stale.join(', ')}; this run measures the old build (pass --build to rebuild)`);
+    console.warn(
+      `!! dist is older than src in: ${stale.join(', ')}; this run measures the old build (pass --build to rebuild)`,
+    );
   }
 }
 
 run(join(root, 'node_modules/.bin/tsc'), ['-p', 'bench/tsconfig.json']);
-const harness = spawnSync(process.execPath, [join(root, 'bench/dist/main.js'), ...args.filter((a) => a !== '--build')], {
-  cwd: root,
-  stdio: 'inherit',
-});
+// Ctrl-C reaches the harness too (same process group); it cleans up and exits, and its exit code is ours.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+const harness = spawnSync(
+  process.execPath,
+  [join(root, 'bench/dist/main.js'), ...args.filter((a) => a !== '--build')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(harness.status ?? 1);

@@ -28,6 +28,20 @@ export interface SmtpPeerOptions {
   auth?: 'none' | 'any' | { user: string; pass: string };
   /** Offer STARTTLS with the fixed test certificate (`peerTlsCert`). Default false. */
   starttls?: boolean;
+  /**
+   * Wait this long before answering each message's DATA (default 0), so that a client has sends
+   * in flight at any moment: what a fault test needs to kill a process mid-send.
+   */
+  replyDelayMs?: number;
+}
+
+/** A per-recipient answer set with `rejectRecipients` (the mode applies to everyone else). */
+export interface RecipientRule {
+  match: (address: string) => boolean;
+  code: number;
+  message: string;
+  /** Rejections per address before that address is accepted (default: unlimited). */
+  times: number;
 }
 
 export interface ReceivedMessage {
@@ -70,6 +84,13 @@ export interface SmtpPeer {
    * (default: unlimited) the peer accepts again.
    */
   reject(code: number, message: string, times?: number): void;
+  /**
+   * Answer RCPT TO for the addresses `match` selects with `code message`, `times` times per
+   * address (default unlimited), whatever the mode; other addresses follow the mode.
+   */
+  rejectRecipients(match: (address: string) => boolean, code: number, message: string, times?: number): void;
+  /** RCPT TO rejections answered so far, by address (from `reject` and `rejectRecipients`). */
+  readonly rejections: Map<string, number>;
   /** New connections are accepted at the TCP level and never answered (no greeting). */
   silent(): void;
   /** Stop listening and drop every open connection; the port is kept for `up()`. */
@@ -105,6 +126,10 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   const heldSockets = new Set<net.Socket>();
   let mode: SmtpPeerMode = { kind: 'accept' };
   let sessionCount = 0;
+  const rules: RecipientRule[] = [];
+  const rejections = new Map<string, number>();
+  const ruleHits = new Map<RecipientRule, Map<string, number>>();
+  const replyDelayMs = options.replyDelayMs ?? 0;
 
   const smtp = new SMTPServer({
     logger: false,
@@ -128,9 +153,23 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       }
       callback(null, { user: credentials.username ?? 'anonymous' });
     },
-    onRcptTo(_address, _session, callback) {
+    onRcptTo(address, _session, callback) {
+      const recipient = address.address.toLowerCase();
+      const rule = rules.find((r) => r.match(recipient));
+      if (rule) {
+        const hits = ruleHits.get(rule) ?? new Map<string, number>();
+        ruleHits.set(rule, hits);
+        const seen = hits.get(recipient) ?? 0;
+        if (seen < rule.times) {
+          hits.set(recipient, seen + 1);
+          rejections.set(recipient, (rejections.get(recipient) ?? 0) + 1);
+          callback(Object.assign(new Error(rule.message), { responseCode: rule.code }));
+          return;
+        }
+      }
       if (mode.kind === 'reject') {
         const { code, message } = mode;
+        rejections.set(recipient, (rejections.get(recipient) ?? 0) + 1);
         mode.remaining -= 1;
         if (mode.remaining <= 0) mode = { kind: 'accept' };
         callback(Object.assign(new Error(message), { responseCode: code }));
@@ -142,8 +181,9 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', callback);
-      stream.on('end', () => {
+      stream.on('end', async () => {
         const raw = Buffer.concat(chunks);
+        if (replyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, replyDelayMs));
         simpleParser(raw).then(
           (parsed) => {
             messages.push({
@@ -219,6 +259,10 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     reject(code, message, times = Number.POSITIVE_INFINITY) {
       mode = { kind: 'reject', code, message, remaining: times };
     },
+    rejectRecipients(match, code, message, times = Number.POSITIVE_INFINITY) {
+      rules.push({ match, code, message, times });
+    },
+    rejections,
     silent() {
       mode = { kind: 'silent' };
     },

@@ -58,6 +58,12 @@ export interface StackOptions {
   /** Start a status-callback receiver and point STATUS_CALLBACK_URL at it. */
   callbacks?: boolean;
   smtp?: SmtpPeerOptions;
+  /**
+   * Send a few notifications before handing the stack over, until every worker has delivered
+   * one (default true): a cold process's first send (module loading, JIT, the SMTP pool's first
+   * connections) is many times slower than the rest and would skew a scenario's first seconds.
+   */
+  warmUp?: boolean;
 }
 
 export interface ExitInfo {
@@ -316,6 +322,39 @@ async function startCallbackReceiver(): Promise<CallbackReceiver & { server: Ser
   };
 }
 
+async function warmUp(baseUrl: string, workers: StackProcess[], smtp: SmtpPeer): Promise<void> {
+  const delivered = () =>
+    workers.every((w) => w.lines.some((l) => l.message === 'Notification processed' && l.outcome === 'delivered'));
+  let i = 0;
+  await until(
+    async () => {
+      if (delivered()) return true;
+      for (let n = 0; n < 2 * workers.length; n += 1) {
+        i += 1;
+        const response = await fetch(`${baseUrl}/api/v1/notifications/`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${STACK_API_KEY}` },
+          body: JSON.stringify({
+            notification_type: 'email',
+            user_id: 'warm-up',
+            template_code: 'generic',
+            variables: { email: 'warm-up@faults.test', subject: 'warm-up', body: 'warm-up' },
+            request_id: `warm-up-${i}`,
+          }),
+        });
+        if (response.status !== 202) throw new Error(`warm-up notification answered ${response.status}`);
+      }
+      await sleep(500);
+      return delivered();
+    },
+    60_000,
+    'every worker to deliver a warm-up notification',
+    0,
+  );
+  // What the scenarios count starts empty.
+  smtp.messages.length = 0;
+}
+
 /** Starts the whole stack and waits until the API answers and every worker consumes. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const bins = BINS[runtime()];
@@ -402,6 +441,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
     processes.push(...workers);
     await Promise.all(processes.map((p) => p.start()));
+    if (options.warmUp !== false) await warmUp(`http://127.0.0.1:${apiPort}`, workers, smtp);
 
     return {
       api,

@@ -48,7 +48,8 @@ export async function closedLoop(options: ClosedLoopOptions): Promise<ClosedLoop
     timeout: 30,
   });
   const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = stat.count ?? 0;
   return {
     okPerSecond: result['2xx'] / result.duration,
     ok: result['2xx'],

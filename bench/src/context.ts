@@ -1,5 +1,6 @@
 import type { BenchOptions } from './options.js';
 import type { Managed } from './processes.js';
+import type { Stack } from './stack.js';
 
 /** What every scenario of one run shares. */
 export interface RunContext {
@@ -9,6 +10,8 @@ export interface RunContext {
   sink: { port: number; helper: Managed; count(): Promise<SinkCount> };
   /** Anything that makes the figures invalid (errors, lost messages); non-empty = exit code 1. */
   problems: string[];
+  /** The scenario's fresh database and vhost (created ahead, in parallel, at the start of the run). */
+  stack(label: string): Promise<Stack>;
   log(line: string): void;
 }
 

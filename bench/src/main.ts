@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cleanupAll } from './cleanup.js';
 import type { RunContext, SinkCount } from './context.js';
@@ -12,7 +12,7 @@ import { formatTable, type Results, tableRows } from './report.js';
 import { apiScenario } from './scenario-api.js';
 import { e2eScenario, rawScenario } from './scenario-e2e.js';
 import { soakScenario } from './scenario-soak.js';
-import { versions } from './stack.js';
+import { createStack, type Stack, versions } from './stack.js';
 
 function packageVersion(dir: string, dep?: string): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as {
@@ -45,16 +45,33 @@ async function main(): Promise<number> {
   const runDir = join(RESULTS_DIR, stamp);
   mkdirSync(runDir, { recursive: true });
   const started = Date.now();
-  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const log = (line: string) =>
+    console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
   log(`notify-email benchmark (${options.mode}); logs in ${runDir}`);
+  const loadAtStart = loadavg();
+  if ((loadAtStart[0] ?? 0) > 0.5) {
+    log(
+      `!! load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}: other work is running; figures will be low`,
+    );
+  }
 
   const sinkHelper = forkHelper('smtp-sink', join(HARNESS_DIST, 'smtp-sink.js'), [], runDir);
   const { port } = await nextMessage<{ port: number }>(sinkHelper, 'ready');
+  // rabbitmqctl starts an Erlang VM per call (seconds each): prepare every scenario's stack at once.
+  const labels = [
+    ...(runs(options, 'api') ? ['api'] : []),
+    ...(runs(options, 'e2e') ? options.workerCounts.map((n) => `e2e${n}`) : []),
+    ...(runs(options, 'soak') ? ['soak'] : []),
+  ];
+  const stacks = new Map<string, Promise<Stack>>(labels.map((label) => [label, createStack(label)]));
+  // Awaited by their scenario; a failure must not surface earlier as an unhandled rejection.
+  for (const pending of stacks.values()) pending.catch(() => {});
   const ctx: RunContext = {
     options,
     runDir,
     sink: { port, helper: sinkHelper, count: () => ask<SinkCount>(sinkHelper, { type: 'count' }) },
     problems: [],
+    stack: (label) => stacks.get(label) ?? createStack(label),
     log,
   };
 
@@ -62,22 +79,29 @@ async function main(): Promise<number> {
   let failure: unknown;
   try {
     if (runs(options, 'api')) results.api = await apiScenario(ctx);
-    if (runs(options, 'raw')) for (const n of options.workerCounts) results.raw.push(await rawScenario(ctx, n));
-    if (runs(options, 'e2e')) for (const n of options.workerCounts) results.e2e.push(await e2eScenario(ctx, n));
+    if (runs(options, 'raw'))
+      for (const n of options.workerCounts) results.raw.push(await rawScenario(ctx, n));
+    if (runs(options, 'e2e'))
+      for (const n of options.workerCounts) results.e2e.push(await e2eScenario(ctx, n));
     if (runs(options, 'soak')) results.soak = await soakScenario(ctx);
   } catch (error) {
     failure = error;
-    ctx.problems.push(`run aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    ctx.problems.push(
+      `run aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
   const cleanupFailures = await cleanupAll();
   ctx.problems.push(...cleanupFailures.map((f) => `cleanup: ${f}`));
 
-  const profiles = options.profile === 'none' ? [] : findProfiles(runDir).map((file) => summarizeProfile(file));
+  const profiles =
+    options.profile === 'none' ? [] : findProfiles(runDir).map((file) => summarizeProfile(file));
   const report = {
     startedAt: new Date(started).toISOString(),
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
     mode: options.mode,
     machine: machine(),
+    // Anything else running skews every figure; a load average near nproc means a busy machine.
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
     versions: {
       node: process.version,
       ...(await versions().catch(() => ({ postgres: '?', rabbitmq: '?' }))),
@@ -100,7 +124,8 @@ async function main(): Promise<number> {
   for (const p of profiles) {
     console.log(`CPU profile ${p.file}`);
     console.log(`  by area: ${p.byArea.map((a) => `${a.area} ${a.percent}%`).join(', ')}`);
-    for (const t of p.top.slice(0, 10)) console.log(`  ${String(t.percent).padStart(5)}%  ${t.fn}  ${t.where}`);
+    for (const t of p.top.slice(0, 10))
+      console.log(`  ${String(t.percent).padStart(5)}%  ${t.fn}  ${t.where}`);
   }
   console.log(`Results: ${file}`);
   if (ctx.problems.length > 0) {
@@ -111,15 +136,11 @@ async function main(): Promise<number> {
   return failure || ctx.problems.length > 0 ? 1 : 0;
 }
 
+/** Profiles of every process started under --cpu-prof (services.ts puts them in profile-<name>/). */
 function findProfiles(runDir: string): string[] {
-  const dirs = ['api', 'e2e1-worker-1', 'e2e2-worker-1', 'soak-api', 'soak-worker-1'];
-  return dirs.flatMap((d) => {
-    try {
-      return profilesIn(join(runDir, `profile-${d}`));
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync(runDir)
+    .filter((d) => d.startsWith('profile-'))
+    .flatMap((d) => profilesIn(join(runDir, d)));
 }
 
 let interrupted = false;

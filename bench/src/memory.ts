@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 
 export interface MemorySample {
-  /** ms since the sampler started */
-  t: number;
+  /** Date.now() of the sample */
+  at: number;
   rssMb: number;
 }
 
 function readStatus(pid: number): { rssMb: number; hwmMb: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    const kb = (key: string) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
     return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
   } catch {
     return undefined; // the process is gone
@@ -24,7 +25,6 @@ export class MemorySampler {
   readonly samples: MemorySample[] = [];
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly started = Date.now();
 
   constructor(
     readonly pid: number,
@@ -48,15 +48,10 @@ export class MemorySampler {
     return this.peak;
   }
 
-  /** Samples taken from `fromMs` after start on. */
-  since(fromMs: number): MemorySample[] {
-    return this.samples.filter((s) => s.t >= fromMs);
-  }
-
   private sample(): void {
     const status = readStatus(this.pid);
     if (!status) return;
-    this.samples.push({ t: Date.now() - this.started, rssMb: status.rssMb });
+    this.samples.push({ at: Date.now(), rssMb: status.rssMb });
     if (status.hwmMb > this.peak) this.peak = status.hwmMb;
   }
 }
@@ -65,7 +60,8 @@ export class MemorySampler {
 export function slopeMbPerMinute(samples: MemorySample[]): number {
   const n = samples.length;
   if (n < 2) return 0;
-  const xs = samples.map((s) => s.t / 60_000);
+  const t0 = samples[0]?.at ?? 0;
+  const xs = samples.map((s) => (s.at - t0) / 60_000);
   const ys = samples.map((s) => s.rssMb);
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;

@@ -66,9 +66,12 @@ function manage(name: string, child: ChildProcess, logFile: string): Managed {
         const text = readFileSync(logFile, 'utf8');
         if (text.includes(marker)) return;
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before "${marker}":\n${tail(text)}`);
+          throw new Error(
+            `${name} exited (${child.exitCode ?? child.signalCode}) before "${marker}":\n${tail(text)}`,
+          );
         }
-        if (Date.now() > deadline) throw new Error(`${name} did not log "${marker}" in ${timeoutMs} ms:\n${tail(text)}`);
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not log "${marker}" in ${timeoutMs} ms:\n${tail(text)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -37,7 +37,9 @@ function areaOf(frame: ProfileNode['callFrame']): string {
 }
 
 function shortWhere(frame: ProfileNode['callFrame']): string {
-  const file = frame.url.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^.*\/packages\//, '');
+  const file = frame.url
+    .replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
+    .replace(/^.*\/packages\//, '');
   return file ? `${file}:${frame.lineNumber + 1}` : '';
 }
 

@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ROOT } from './paths.js';
 
-const [port, count, poolSize, concurrency] = process.argv.slice(2).map(Number) as [number, number, number, number];
+const [port, count, poolSize, concurrency] = process.argv.slice(2).map(Number) as [
+  number,
+  number,
+  number,
+  number,
+];
 
 const variables: Record<string, string> = {
   name: 'John Doe',

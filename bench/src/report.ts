@@ -41,7 +41,8 @@ export function tableRows(results: Results): Row[] {
     ]);
     rows.push(['  ratio to hello-world', f2(api.ratioToHelloWorld), '', '']);
     for (const r of api.rates) {
-      const target = r.offeredRate === 100 ? TARGETS.p99At100Ms : r.offeredRate === 500 ? TARGETS.p99At500Ms : undefined;
+      const target =
+        r.offeredRate === 100 ? TARGETS.p99At100Ms : r.offeredRate === 500 ? TARGETS.p99At500Ms : undefined;
       rows.push([
         `API latency at ${f0(r.offeredRate)} req/s (open loop)`,
         `p50 ${f1(r.latencyMs.p50)} / p99 ${f1(r.latencyMs.p99)} / max ${f1(r.latencyMs.max)} ms`,
@@ -49,10 +50,20 @@ export function tableRows(results: Results): Row[] {
         target === undefined ? '' : mark(r.latencyMs.p99 <= target),
       ]);
     }
-    rows.push(['API peak RSS', `${f1(api.peakRssMb)} MB`, `≤ ${TARGETS.rssMb} MB`, mark(api.peakRssMb <= TARGETS.rssMb)]);
+    rows.push([
+      'API peak RSS',
+      `${f1(api.peakRssMb)} MB`,
+      `≤ ${TARGETS.rssMb} MB`,
+      mark(api.peakRssMb <= TARGETS.rssMb),
+    ]);
   }
   for (const r of raw) {
-    rows.push([`raw nodemailer, ${r.processes} process(es) (ceiling)`, `${f0(r.sentPerSecond)} sent/s`, '', '']);
+    rows.push([
+      `raw nodemailer, ${r.processes} process(es) (ceiling)`,
+      `${f0(r.sentPerSecond)} sent/s`,
+      '',
+      '',
+    ]);
   }
   for (const r of e2e) {
     const ceiling = raw.find((c) => c.processes === r.workers);
@@ -98,6 +109,10 @@ export function formatTable(rows: Row[]): string {
   const header: Row = ['Measure', 'Result', 'Target', ''];
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (r: Row) => r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (r: Row) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

@@ -5,7 +5,7 @@ import { type OpenLoopResult, openLoop } from './open-loop.js';
 import { HARNESS_DIST } from './paths.js';
 import { forkHelper, nextMessage } from './processes.js';
 import { startApi, stopService } from './services.js';
-import { createStack, statusCounts } from './stack.js';
+import { statusCounts } from './stack.js';
 
 export interface ApiResults {
   helloWorld: ClosedLoopResult;
@@ -32,7 +32,12 @@ async function helloWorld(ctx: RunContext): Promise<ClosedLoopResult> {
   const { port } = await nextMessage<{ port: number }>(hello, 'ready');
   const url = `http://127.0.0.1:${port}`;
   try {
-    await closedLoop({ url, connections: saturation.connections, durationS: saturation.warmupS, kind: 'hello' });
+    await closedLoop({
+      url,
+      connections: saturation.connections,
+      durationS: saturation.warmupS,
+      kind: 'hello',
+    });
     const result = await closedLoop({
       url,
       connections: saturation.connections,
@@ -52,7 +57,7 @@ export async function apiScenario(ctx: RunContext): Promise<ApiResults> {
   ctx.log(`api: Koa hello-world ceiling, ${saturation.connections} connections, ${saturation.durationS} s`);
   const hello = await helloWorld(ctx);
 
-  const stack = await createStack('api');
+  const stack = await ctx.stack('api');
   const api = await startApi(ctx, stack, 'api');
   ctx.log(`api: accept saturation, ${saturation.connections} connections, ${saturation.durationS} s`);
   // Warm-up: JIT, pool connections, first pages of the table and index.
@@ -77,7 +82,8 @@ export async function apiScenario(ctx: RunContext): Promise<ApiResults> {
     // A pause between loads, so the previous one's backlog (relay, autovacuum) does not leak in.
     await new Promise((r) => setTimeout(r, 1000));
     const r = await openLoop({ url: api.url, rate, durationS: rateDurationS });
-    if (r.failed > 0) ctx.problems.push(`open loop ${rate}/s: ${r.failed} failed (${JSON.stringify(r.statusCodes)})`);
+    if (r.failed > 0)
+      ctx.problems.push(`open loop ${rate}/s: ${r.failed} failed (${JSON.stringify(r.statusCodes)})`);
     openResults.push(r);
   }
   await stopService(ctx, api.process);
@@ -85,7 +91,10 @@ export async function apiScenario(ctx: RunContext): Promise<ApiResults> {
   const counts = await statusCounts(stack.db);
   const rowsStored = Object.values(counts).reduce((a, b) => a + b, 0);
   const acceptedAnswers = warm.ok + result.ok + openResults.reduce((a, r) => a + r.ok, 0);
-  if (rowsStored !== acceptedAnswers) {
+  // A closed loop that ends on time abandons the requests in flight (at most one per connection
+  // per run): the server still commits them, the client never counts their 202.
+  const abandoned = rowsStored - acceptedAnswers;
+  if (abandoned < 0 || abandoned > 2 * saturation.connections) {
     ctx.problems.push(`api: ${acceptedAnswers} notifications answered 202 but ${rowsStored} rows stored`);
   }
   return {

@@ -5,7 +5,7 @@ import { type DrainResult, waitForDrain } from './drain.js';
 import { HARNESS_DIST } from './paths.js';
 import { forkHelper, nextMessage } from './processes.js';
 import { startApi, startWorkers, stopService } from './services.js';
-import { createStack, publishedCount } from './stack.js';
+import { publishedCount } from './stack.js';
 
 export interface E2eResult extends DrainResult {
   workers: number;
@@ -42,7 +42,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2eResult> {
   const { backlog, saturation } = ctx.options;
   const label = `e2e${workers}`;
-  const stack = await createStack(label);
+  const stack = await ctx.stack(label);
   const api = await startApi(ctx, stack, `${label}-api`);
   ctx.log(`e2e(${workers} worker${workers > 1 ? 's' : ''}): accepting a backlog of ${backlog}`);
   const fill = await closedLoop({
@@ -54,7 +54,11 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
   if (fill.ok !== backlog) {
     ctx.problems.push(`${label}: backlog fill answered ${fill.ok} of ${backlog} with 2xx`);
   }
-  await until('the outbox relay to publish the backlog', async () => (await publishedCount(stack.db)) >= fill.ok, 120_000);
+  await until(
+    'the outbox relay to publish the backlog',
+    async () => (await publishedCount(stack.db)) >= fill.ok,
+    120_000,
+  );
   await stopService(ctx, api.process);
 
   const before = await ctx.sink.count();
@@ -66,10 +70,14 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
   const after = await ctx.sink.count();
   const peerReceived = after.messages - before.messages;
   if (drain.delivered !== fill.ok) {
-    ctx.problems.push(`${label}: ${drain.delivered} of ${fill.ok} delivered (${drain.failed} failed, ${drain.left} left)`);
+    ctx.problems.push(
+      `${label}: ${drain.delivered} of ${fill.ok} delivered (${drain.failed} failed, ${drain.left} left)`,
+    );
   }
   if (peerReceived < drain.delivered) {
-    ctx.problems.push(`${label}: ${drain.delivered} marked delivered but the SMTP peer received ${peerReceived}`);
+    ctx.problems.push(
+      `${label}: ${drain.delivered} marked delivered but the SMTP peer received ${peerReceived}`,
+    );
   }
   return {
     workers,

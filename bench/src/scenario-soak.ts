@@ -3,7 +3,6 @@ import { type DrainResult, waitForDrain } from './drain.js';
 import { type MemorySample, slopeMbPerMinute } from './memory.js';
 import { type OpenLoopResult, openLoop } from './open-loop.js';
 import { startApi, startWorkers, stopService } from './services.js';
-import { createStack } from './stack.js';
 
 export interface SoakProcessMemory {
   peakMb: number;
@@ -25,9 +24,14 @@ export interface SoakResult {
   worker: SoakProcessMemory;
 }
 
-function memoryOf(samples: MemorySample[], peakMb: number, warmupS: number): SoakProcessMemory {
-  const startedAt = samples[0]?.t ?? 0;
-  const steady = samples.filter((s) => s.t - startedAt >= warmupS * 1000);
+/** Memory of one process; the slope counts from `loadStartedAt` + the warm-up on. */
+function memoryOf(
+  samples: MemorySample[],
+  peakMb: number,
+  loadStartedAt: number,
+  warmupS: number,
+): SoakProcessMemory {
+  const steady = samples.filter((s) => s.at >= loadStartedAt + warmupS * 1000);
   return {
     peakMb,
     firstMb: steady[0]?.rssMb ?? Number.NaN,
@@ -41,17 +45,20 @@ function memoryOf(samples: MemorySample[], peakMb: number, warmupS: number): Soa
 /** API and one worker under a steady open-loop rate; RSS of both sampled throughout. */
 export async function soakScenario(ctx: RunContext): Promise<SoakResult> {
   const { rate, durationS, warmupS } = ctx.options.soak;
-  const stack = await createStack('soak');
+  const stack = await ctx.stack('soak');
   const api = await startApi(ctx, stack, 'soak-api');
   const [worker] = await startWorkers(ctx, stack, 1, 'soak');
   if (!worker) throw new Error('soak: no worker started');
   ctx.log(`soak: ${rate} req/s for ${durationS} s, API + 1 worker`);
   const startedAt = Date.now();
   const load = await openLoop({ url: api.url, rate, durationS });
-  if (load.failed > 0) ctx.problems.push(`soak: ${load.failed} requests failed (${JSON.stringify(load.statusCodes)})`);
+  if (load.failed > 0)
+    ctx.problems.push(`soak: ${load.failed} requests failed (${JSON.stringify(load.statusCodes)})`);
   const drain = await waitForDrain(stack.db, load.ok, startedAt);
   if (drain.delivered !== load.ok) {
-    ctx.problems.push(`soak: ${drain.delivered} of ${load.ok} delivered (${drain.failed} failed, ${drain.left} left)`);
+    ctx.problems.push(
+      `soak: ${drain.delivered} of ${load.ok} delivered (${drain.failed} failed, ${drain.left} left)`,
+    );
   }
   await stopService(ctx, worker);
   await stopService(ctx, api.process);
@@ -61,7 +68,7 @@ export async function soakScenario(ctx: RunContext): Promise<SoakResult> {
     warmupS,
     load,
     drain,
-    api: memoryOf(api.process.memory.samples, api.process.memory.peakMb, warmupS),
-    worker: memoryOf(worker.memory.samples, worker.memory.peakMb, warmupS),
+    api: memoryOf(api.process.memory.samples, api.process.memory.peakMb, startedAt, warmupS),
+    worker: memoryOf(worker.memory.samples, worker.memory.peakMb, startedAt, warmupS),
   };
 }

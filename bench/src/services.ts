@@ -43,7 +43,12 @@ export async function startApi(ctx: RunContext, stack: Stack, name: string): Pro
 }
 
 /** `notify-worker` from packages/host-worker/dist, ready once it logs `Worker ready`. */
-export async function startWorkers(ctx: RunContext, stack: Stack, count: number, label: string): Promise<Managed[]> {
+export async function startWorkers(
+  ctx: RunContext,
+  stack: Stack,
+  count: number,
+  label: string,
+): Promise<Managed[]> {
   const workers = Array.from({ length: count }, (_, i) => {
     const name = `${label}-worker-${i + 1}`;
     return startProcess({
@@ -62,5 +67,6 @@ export async function startWorkers(ctx: RunContext, stack: Stack, count: number,
 /** Stops a stock process the way an orchestrator does (SIGTERM) and reports a bad exit. */
 export async function stopService(ctx: RunContext, service: Managed): Promise<void> {
   const code = await service.stop();
-  if (code !== 0) ctx.problems.push(`${service.name} exited with ${code} on SIGTERM (log: ${service.logFile})`);
+  if (code !== 0)
+    ctx.problems.push(`${service.name} exited with ${code} on SIGTERM (log: ${service.logFile})`);
 }

@@ -55,6 +55,7 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
   const ctx: EngineContext = {
     store: deps.store,
     queue: deps.queue,
+    transport: deps.transport,
     templates: deps.templates,
     notifier: deps.notifier,
     clock,

@@ -26,6 +26,8 @@ export interface EngineDependencies {
 export interface EngineContext {
   store: NotificationStore;
   queue: NotificationQueue;
+  /** The raw transport, for health's reachability probe; sends go through `breaker`. */
+  transport: MailTransport;
   templates: TemplateSource;
   notifier: StatusNotifier | undefined;
   clock: Clock;

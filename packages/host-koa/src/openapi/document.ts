@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadLetterPaths } from './dead-letter-paths.js';
 import {
   acceptRequestExample,
   acceptRequestSchema,
@@ -156,6 +157,10 @@ export function createOpenApiDocument(version: string): Json {
     servers: [{ url: '/' }],
     tags: [
       { name: 'notifications', description: 'Accept notifications and follow them to delivery.' },
+      {
+        name: 'dead-letters',
+        description: 'Failed notifications: list, inspect, replay (docs/dead-letters.md).',
+      },
       { name: 'health', description: 'Readiness and liveness; never need an API key, never rate limited.' },
       { name: 'meta', description: 'This document.' },
     ],
@@ -263,6 +268,7 @@ export function createOpenApiDocument(version: string): Json {
           },
         },
       },
+      ...deadLetterPaths({ json, ref, errorRef, apiFailures, requestIdParameter, bearer, jsonSchema }),
       '/health/': {
         get: {
           operationId: 'health',

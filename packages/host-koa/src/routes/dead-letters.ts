@@ -19,7 +19,10 @@ const BASE = '/api/v1/dead-letters';
  * `:request_id`, and the two never collide: bulk is POST `/replay/`, one replay is POST
  * `/{request_id}/replay/`; GET `/replay/` inspects a notification whose id is `replay`.
  */
-export function registerDeadLetterRoutes(router: Router<RequestState>, options: DeadLetterRoutesOptions): void {
+export function registerDeadLetterRoutes(
+  router: Router<RequestState>,
+  options: DeadLetterRoutesOptions,
+): void {
   const { engine, bodyLimitBytes } = options;
 
   const list = async (ctx: Ctx): Promise<void> => {

@@ -25,6 +25,12 @@ async function main(): Promise<void> {
       },
       { logger, timeoutMs: config.shutdownTimeoutMs + 2000 },
     );
+    if (service.outboxDir !== undefined) {
+      logger.info(
+        { outbox_dir: service.outboxDir },
+        `Emails are written as .eml files to ${service.outboxDir}`,
+      );
+    }
     logger.info({ backends: service.backends, concurrency: config.workerConcurrency }, 'Worker ready');
   } catch (error) {
     await service.close();

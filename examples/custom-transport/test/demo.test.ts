@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { resultOf, runCommand } from '../../../test-support/packaging/run-command.js';
+
+const exampleDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('examples/custom-transport, run as its README says', () => {
+  it('`pnpm start` delivers through the HTTP email API after one transient failure', async () => {
+    const output = await runCommand('pnpm', ['start'], { cwd: exampleDir, timeoutMs: 60_000 });
+    expect(output.code, output.stderr).toBe(0);
+    const result = resultOf(output);
+    expect(result).toMatchObject({
+      status: 'delivered',
+      attempts: 2,
+      received: 1,
+      subject: 'Reset your password',
+    });
+    expect(result.messageId).toMatch(/^<[0-9a-f]+@example\.com>$/);
+  }, 90_000);
+});
