@@ -152,6 +152,53 @@ describe('notify-api + notify-worker processes on PostgreSQL, RabbitMQ and SMTP'
     });
   });
 
+  it('200 notifications: all delivered in PostgreSQL, each arrives exactly once at the peer', async () => {
+    const headers = { 'Content-Type': 'application/json', Authorization: 'Bearer test-key-0123456789abcdef' };
+    const url = `http://127.0.0.1:${port}/api/v1/notifications/`;
+    const before = smtp.messages.length;
+    const ids = Array.from({ length: 200 }, (_, i) => `e2e-200-${i}`);
+    const answers = await Promise.all(
+      ids.map((id, i) =>
+        fetch(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            notification_type: 'email',
+            user_id: `user-${i % 7}`,
+            template_code: 'password_reset',
+            variables: { name: `N${i}`, email: `r${i}@example.com`, link: 'https://example.com/r' },
+            request_id: id,
+            priority: 1 + (i % 100),
+          }),
+        }).then((r) => r.status),
+      ),
+    );
+    expect(answers.every((s) => s === 202)).toBe(true);
+
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const delivered = async () => {
+        const { rows } = await client.query<{ n: string }>(
+          "SELECT count(*) AS n FROM notifications WHERE request_id LIKE 'e2e-200-%' AND status = 'delivered'",
+        );
+        return Number(rows[0]?.n);
+      };
+      await until(async () => (await delivered()) === 200, 30_000, '200 delivered in PostgreSQL');
+    } finally {
+      await client.end();
+    }
+    // Let any duplicate that might still be in flight arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const arrived = smtp.messages.slice(before);
+    const byMessageId = new Map<string, number>();
+    for (const m of arrived) byMessageId.set(m.messageId, (byMessageId.get(m.messageId) ?? 0) + 1);
+    expect(arrived).toHaveLength(200);
+    expect(byMessageId.size).toBe(200);
+    expect([...byMessageId.values()].every((n) => n === 1)).toBe(true);
+  });
+
   it('both exit 0 on SIGTERM', async () => {
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
