@@ -6,6 +6,8 @@ export interface BenchOptions {
   /** Open-loop offered rates in requests per second, each held for `rateDurationS`. */
   rates: number[];
   rateDurationS: number;
+  /** Quiet time between two loads, so one's after-effects (relay, autovacuum) do not leak into the next. */
+  pauseMs: number;
   /** Notifications accepted with the workers stopped, then drained. */
   backlog: number;
   /** Worker process counts to drain the backlog with. */
@@ -23,6 +25,7 @@ const FULL: Omit<BenchOptions, 'serviceEnv' | 'only' | 'profile' | 'mode'> = {
   saturation: { connections: 50, warmupS: 3, durationS: 15 },
   rates: [100, 500, 1000],
   rateDurationS: 20,
+  pauseMs: 2000,
   backlog: 20_000,
   workerCounts: [1, 2],
   soak: { durationS: 300, rate: 300, warmupS: 30 },
@@ -32,6 +35,7 @@ const SMOKE: typeof FULL = {
   saturation: { connections: 10, warmupS: 0.5, durationS: 2 },
   rates: [100, 500, 1000],
   rateDurationS: 1,
+  pauseMs: 200,
   backlog: 300,
   workerCounts: [1, 2],
   soak: { durationS: 5, rate: 100, warmupS: 0 },

@@ -79,8 +79,7 @@ export async function apiScenario(ctx: RunContext): Promise<ApiResults> {
   const openResults: OpenLoopResult[] = [];
   for (const rate of rates) {
     ctx.log(`api: open loop at ${rate} req/s for ${rateDurationS} s`);
-    // A pause between loads, so the previous one's backlog (relay, autovacuum) does not leak in.
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, ctx.options.pauseMs));
     const r = await openLoop({ url: api.url, rate, durationS: rateDurationS });
     if (r.failed > 0)
       ctx.problems.push(`open loop ${rate}/s: ${r.failed} failed (${JSON.stringify(r.statusCodes)})`);

@@ -120,6 +120,11 @@ export class WebhookNotifier implements StatusNotifier {
     return this.#ready.length + this.#waiting.size + this.#active;
   }
 
+  /** Events waiting out a backoff delay before their next attempt. */
+  get retrying(): number {
+    return this.#waiting.size;
+  }
+
   /** Events refused because the queue was full or the notifier closed. */
   get dropped(): number {
     return this.#dropped;

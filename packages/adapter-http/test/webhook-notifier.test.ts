@@ -121,8 +121,8 @@ describe('WebhookNotifier', () => {
       { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } },
     );
     await notifier.notify(sampleStatusEvent());
-    await until(() => server.requests.length === 1 && notifier.pending === 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => notifier.retrying === 1);
+    expect(server.requests).toHaveLength(1);
     const started = Date.now();
     await notifier.close();
     expect(Date.now() - started).toBeLessThan(1_000);

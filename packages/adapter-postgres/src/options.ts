@@ -1,6 +1,7 @@
 import type { Clock, Logger } from '@notify/email-core';
 import { NotifyError } from '@notify/email-core';
 import type pg from 'pg';
+import { MAX_ROWS_PER_INSERT } from './insert-batcher.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:pass@host:5432/db`. Required unless `pool` is given. */
@@ -18,6 +19,18 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** How long `ping()` waits before reporting the store down, in ms. Default 2000. */
   pingTimeoutMs?: number;
+  /**
+   * Most new notifications committed by one INSERT statement (group commit, see insert-batcher.ts).
+   * Under load, inserts that arrive while others are in flight share one statement and one WAL
+   * flush; an idle store still sends each at once. `1` turns batching off. Default 256, at most 2978
+   * (PostgreSQL's 65 535 bind parameters).
+   */
+  maxInsertBatch?: number;
+  /**
+   * Most INSERT statements in flight at once; the rest of the pool stays free for the other
+   * queries. Default half of `max` (at least 1). Fewer means larger batches and fewer flushes.
+   */
+  maxConcurrentInserts?: number;
   /** Stamps `updatedAt` when a patch does not carry one (the same clock as the engine's). Default: system clock. */
   clock?: Clock;
   /** Where idle-connection errors of the store's own pool are reported. Default: silent. */
@@ -31,6 +44,8 @@ export interface ResolvedPostgresStoreOptions {
   statementTimeoutMs: number;
   connectTimeoutMs: number;
   pingTimeoutMs: number;
+  maxInsertBatch: number;
+  maxConcurrentInserts: number;
 }
 
 function invalid(key: string, rule: string): NotifyError {
@@ -66,12 +81,19 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
   } else if (typeof (pool as { query?: unknown }).query !== 'function') {
     throw invalid('pool', 'must be a pg.Pool');
   }
+  const max = positiveInt(options, 'max', 10);
+  const maxInsertBatch = positiveInt(options, 'maxInsertBatch', 256);
+  if (maxInsertBatch > MAX_ROWS_PER_INSERT) {
+    throw invalid('maxInsertBatch', `must be at most ${MAX_ROWS_PER_INSERT} (got ${maxInsertBatch})`);
+  }
   return {
     connectionString: pool === undefined ? connectionString : undefined,
     pool,
-    max: positiveInt(options, 'max', 10),
+    max,
     statementTimeoutMs: positiveInt(options, 'statementTimeoutMs', 10_000),
     connectTimeoutMs: positiveInt(options, 'connectTimeoutMs', 5_000),
     pingTimeoutMs: positiveInt(options, 'pingTimeoutMs', 2_000),
+    maxInsertBatch,
+    maxConcurrentInserts: positiveInt(options, 'maxConcurrentInserts', Math.max(1, Math.floor(max / 2))),
   };
 }

@@ -16,17 +16,12 @@ import type {
 import { NotifyError, silentLogger, systemClock } from '@notify/email-core';
 import pg from 'pg';
 import { toStoreError } from './errors.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { buildListSql } from './list-query.js';
 import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from './options.js';
 import { resolvePostgresStoreOptions } from './options.js';
 import type { NotificationRow } from './row-mapping.js';
-import { fromRow, NOTIFICATION_COLUMNS, toInsertValues } from './row-mapping.js';
-
-const INSERT_SQL = `
-  INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(', ')})
-  VALUES (${NOTIFICATION_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-  ON CONFLICT (request_id) DO NOTHING
-  RETURNING *`;
+import { fromRow } from './row-mapping.js';
 
 // One statement: under READ COMMITTED a second claimer blocks on the row lock, then re-checks
 // the WHERE clause against the winner's committed version and matches nothing.
@@ -80,11 +75,16 @@ export class PostgresNotificationStore implements NotificationStore {
   private readonly ownsPool: boolean;
   private readonly settings: ResolvedPostgresStoreOptions;
   private readonly clock: Clock;
+  private readonly inserts: InsertBatcher;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
     this.settings = resolvePostgresStoreOptions(options);
     this.clock = options.clock ?? systemClock;
+    this.inserts = new InsertBatcher((text, values) => this.rows('insert', text, values), {
+      maxRows: this.settings.maxInsertBatch,
+      maxConcurrent: this.settings.maxConcurrentInserts,
+    });
     if (this.settings.pool) {
       this.pool = this.settings.pool;
       this.ownsPool = false;
@@ -106,8 +106,9 @@ export class PostgresNotificationStore implements NotificationStore {
   }
 
   async insert(notification: NewNotification): Promise<InsertResult> {
-    const inserted = await this.rows('insert', INSERT_SQL, toInsertValues(notification));
-    if (inserted[0]) return { created: true, notification: fromRow(inserted[0]) };
+    // Concurrent inserts share one statement and one commit (insert-batcher.ts).
+    const inserted = await this.inserts.insert(notification);
+    if (inserted) return { created: true, notification: fromRow(inserted) };
     // ON CONFLICT DO NOTHING waited for the competing insert to commit, so this read sees it.
     const existing = await this.getByRequestId(notification.requestId);
     if (!existing) {

@@ -175,6 +175,16 @@ describe('health', () => {
     expect(report.checks.smtp.detail).toContain('circuit open');
   });
 
+  it('shows smtp degraded when the server is unreachable though this process never sent (the API)', async () => {
+    const h = harness();
+    h.transport.setAvailable(false);
+    const report = await h.engine.health();
+    expect(h.engine.breakerState()).toBe('closed');
+    expect(report.status).toBe('healthy');
+    expect(report.checks.smtp.status).toBe('degraded');
+    expect(report.checks.smtp.detail).toContain('not reachable');
+  });
+
   it('is unhealthy when the store or the queue is down', async () => {
     const h = harness();
     h.store.setAvailable(false);

@@ -10,7 +10,6 @@ import {
   failureResult,
   parseCommandLine,
   runCommand,
-  USAGE,
   UsageError,
 } from '../dead-letters-cli.js';
 import { createLogger } from '../logger.js';
@@ -26,7 +25,11 @@ async function main(argv: string[]): Promise<CliResult> {
     command = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      return { code: EXIT_USAGE, stdout: '', stderr: `error: ${error.message}\n\n${USAGE}\n` };
+      return {
+        code: EXIT_USAGE,
+        stdout: '',
+        stderr: `error: ${error.message}\nRun notify-dead-letters --help for usage.\n`,
+      };
     }
     throw error;
   }
