@@ -62,6 +62,8 @@ export interface ReceivedMessage {
   /** The authenticated user, if any. */
   user: string | undefined;
   raw: string;
+  /** When the peer accepted it (ms since the epoch). */
+  receivedAt: number;
 }
 
 export type SmtpPeerMode =
@@ -201,6 +203,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
               secure: session.secure,
               user: typeof session.user === 'string' ? session.user : undefined,
               raw: raw.toString('utf8'),
+              receivedAt: Date.now(),
             });
             for (const wake of waiters) wake();
             callback();

@@ -123,7 +123,8 @@ async function main(): Promise<number> {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
   console.log(`\n${formatTable(tableRows(results))}\n`);
-  if (options.mode === 'smoke') console.log('(smoke run: tiny sizes; it checks that the benchmark works, its figures mean nothing)');
+  if (options.mode === 'smoke')
+    console.log('(smoke run: tiny sizes; it checks that the benchmark works, its figures mean nothing)');
   for (const p of profiles) {
     console.log(`CPU profile ${p.file}`);
     console.log(`  by area: ${p.byArea.map((a) => `${a.area} ${a.percent}%`).join(', ')}`);

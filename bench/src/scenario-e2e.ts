@@ -61,6 +61,7 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
   );
   await stopService(ctx, api.process);
 
+  await new Promise((r) => setTimeout(r, ctx.options.pauseMs));
   const before = await ctx.sink.count();
   ctx.log(`e2e(${workers} worker${workers > 1 ? 's' : ''}): draining`);
   const startedAt = Date.now();
@@ -97,6 +98,7 @@ export async function rawScenario(ctx: RunContext, processes: number): Promise<R
   const concurrency = Number(serviceEnv.WORKER_CONCURRENCY ?? 8);
   const per = Math.ceil(backlog / processes);
   ctx.log(`raw nodemailer: ${processes} process(es), ${per} messages each, pool ${poolSize}`);
+  await new Promise((r) => setTimeout(r, ctx.options.pauseMs));
   const before = await ctx.sink.count();
   const senders = Array.from({ length: processes }, (_, i) =>
     forkHelper(

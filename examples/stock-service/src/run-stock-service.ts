@@ -15,6 +15,18 @@ const workerCount = Number(process.env.WORKERS ?? 2);
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: process.env.PORT ?? '8000' };
 const running: Running[] = [];
 
+/** The envelope every route answers with (docs/api.md). */
+interface Envelope {
+  success: boolean;
+  data: Record<string, unknown> | null;
+  error: { code: string; message: string } | null;
+}
+
+async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: Envelope }> {
+  const response = await fetch(url, init);
+  return { status: response.status, body: (await response.json()) as Envelope };
+}
+
 async function main(): Promise<Record<string, unknown>> {
   let api: Running;
   if (separate) {
@@ -47,7 +59,7 @@ async function main(): Promise<Record<string, unknown>> {
 
   // 3. The seed request (seed/README.md), with a request_id of its own so every run sends a mail.
   const requestId = `req-${Date.now().toString(36)}`;
-  const accepted = await fetch(`${base}/api/v1/notifications/`, {
+  const accepted = await getJson(`${base}/api/v1/notifications/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -65,22 +77,20 @@ async function main(): Promise<Record<string, unknown>> {
       metadata: {},
     }),
   });
-  console.log(
-    `POST /api/v1/notifications/ → ${accepted.status} ${JSON.stringify((await accepted.json()).data)}`,
-  );
+  console.log(`POST /api/v1/notifications/ → ${accepted.status} ${JSON.stringify(accepted.body.data)}`);
   if (accepted.status !== 202) throw new Error('the seed request was not accepted');
 
   // 4. Poll the status route until the notification is final.
   let data: Record<string, unknown> = {};
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    data = (await (await fetch(`${base}/api/v1/notifications/${requestId}/`)).json()).data;
+    data = (await getJson(`${base}/api/v1/notifications/${requestId}/`)).body.data ?? {};
     if (data.status === 'delivered' || data.status === 'failed') break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   console.log(`GET /api/v1/notifications/${requestId}/ → ${data.status} after ${data.attempts} attempt(s)`);
-  const health = await fetch(`${base}/health/`);
-  const checks = (await health.json()).data?.checks ?? {};
+  const health = await getJson(`${base}/health/`);
+  const checks = health.body.data?.checks ?? {};
   console.log(`GET /health/ → ${health.status} ${JSON.stringify(checks)}`);
   const outbox = running.flatMap((r) => r.logs).find((l) => typeof l.outbox_dir === 'string')?.outbox_dir;
   if (outbox) console.log(`emails are in ${outbox}`);

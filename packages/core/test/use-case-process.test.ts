@@ -2,6 +2,12 @@ import { messageIdFor, NotifyError, type QueueMessage } from '@notify/email-core
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHarness, rejectionOf } from './use-case-harness.js';
 
+/** The message was handed back to the queue because another claim holds the record. */
+async function busy(processing: Promise<unknown>): Promise<boolean> {
+  const error = await rejectionOf(processing);
+  return NotifyError.is(error) && error.code === 'UNAVAILABLE' && /held by another claim/.test(error.message);
+}
+
 const harnesses: ReturnType<typeof makeHarness>[] = [];
 function harness(...args: Parameters<typeof makeHarness>) {
   const h = makeHarness(...args);
@@ -219,9 +225,10 @@ describe('processNotification: the claim', () => {
       leaseMs: 60_000,
     });
     expect(other?.status).toBe('processing');
-    expect(await h.engine.processNotification(message)).toBe('skipped');
+    // Under a live lease the message goes back to the queue (thrown), never dropped.
+    expect(await busy(h.engine.processNotification(message))).toBe(true);
     h.clock.advance(59_999);
-    expect(await h.engine.processNotification(message)).toBe('skipped');
+    expect(await busy(h.engine.processNotification(message))).toBe(true);
     expect(h.transport.attempts).toHaveLength(0);
     h.clock.advance(1);
     expect(await h.engine.processNotification(message)).toBe('delivered');
@@ -240,11 +247,15 @@ describe('processNotification: the claim', () => {
     const h = harness();
     const message = await h.accept();
     h.transport.latencyMs = 20;
-    const outcomes = await Promise.all([
+    const outcomes = await Promise.allSettled([
       h.engine.processNotification(message),
       h.engine.processNotification(message),
     ]);
-    expect(outcomes.sort()).toEqual(['delivered', 'skipped']);
+    // The loser meets the winner's live lease and hands its copy back to the queue.
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'handed back')).sort()).toEqual([
+      'delivered',
+      'handed back',
+    ]);
     expect(h.transport.attempts).toHaveLength(1);
   });
 });
@@ -295,8 +306,8 @@ describe('processNotification: crash points', () => {
     expect(NotifyError.is(error) && error.code).toBe('QUEUE_UNAVAILABLE');
     expect((await h.store.getByRequestId('crash-1'))?.status).toBe('processing');
     h.queue.setAvailable(true);
-    // The redelivered message finds the live lease and is skipped…
-    expect(await h.engine.processNotification(message)).toBe('skipped');
+    // The redelivered message finds the live lease and goes back to the queue…
+    expect(await busy(h.engine.processNotification(message))).toBe(true);
     expect(await h.engine.recoverStranded()).toBe(0);
     // …and once the lease expires, recovery hands the record back and republishes it.
     h.clock.advance(30_000);
@@ -310,8 +321,48 @@ describe('processNotification: crash points', () => {
     expect(await h.engine.processNotification(message)).toBe('delivered');
   });
 
-  it('a store failure while recording delivery surfaces; it is never turned into a resend', async () => {
+  it('a deferral whose message comes back before the record is stored is handed back, not dropped', async () => {
+    const h = harness({ options: { breaker: { failureThreshold: 1, resetTimeoutMs: 45_000 } } });
+    h.transport.failNext(transient());
+    expect(await h.engine.processNotification(await h.accept({ request_id: 'opens-breaker' }))).toBe('retrying');
+    const message = await h.accept({ request_id: 'early-copy' });
+    const publish = h.queue.publish.bind(h.queue);
+    let early: unknown;
+    h.queue.publish = async (messages, options) => {
+      await publish(messages, options);
+      // Another worker consumes the deferral's message before the deferring worker stores `queued`.
+      if (early === undefined && messages.some((m) => m.requestId === 'early-copy')) {
+        early = await h.engine.processNotification(message).catch((error: unknown) => error);
+      }
+    };
+    expect(await h.engine.processNotification(message)).toBe('deferred');
+    // Skipping (acking) that copy would leave the record queued and marked published with no
+    // message anywhere; it must go back to the queue instead.
+    expect(NotifyError.is(early) && early.code).toBe('UNAVAILABLE');
+    expect(await h.store.getByRequestId('early-copy')).toMatchObject({ status: 'queued', attempts: 0 });
+  });
+
+  it('a store outage while recording a sent email is waited out within the lease: sent once', async () => {
     const h = harness();
+    const message = await h.accept({ request_id: 'sent-store-blip' });
+    const update = h.store.update.bind(h.store);
+    let failures = 0;
+    h.store.update = async (...args) => {
+      if (failures < 2) {
+        failures += 1;
+        throw new NotifyError('STORE_UNAVAILABLE', 'connection lost');
+      }
+      return update(...args);
+    };
+    expect(await h.engine.processNotification(message)).toBe('delivered');
+    expect(failures).toBe(2);
+    expect(h.transport.attempts).toHaveLength(1);
+    expect((await h.store.getByRequestId('sent-store-blip'))?.status).toBe('delivered');
+  });
+
+  it('a store failure outlasting the lease while recording delivery surfaces; never a resend', async () => {
+    // A short lease: the write is retried for as long as the claim lasts, then given up.
+    const h = harness({ options: { leaseMs: 600, breaker: { timeoutMs: 500 } } });
     const message = await h.accept({ request_id: 'sent-not-stored' });
     await h.engine.flushOutbox();
     const before = h.queue.published.length;
@@ -326,7 +377,7 @@ describe('processNotification: crash points', () => {
     expect(h.queue.published.slice(before)).toHaveLength(0);
     expect(h.queue.deadLetters).toHaveLength(0);
     // The redelivered message meets the live lease and sends nothing.
-    expect(await h.engine.processNotification(message)).toBe('skipped');
+    expect(await busy(h.engine.processNotification(message))).toBe(true);
     expect(h.transport.attempts).toHaveLength(1);
   });
 });

@@ -35,7 +35,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<Run> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`notify-dead-letters ${args.join(' ')} did not exit; stderr: ${stderr}`));
-    }, 20_000);
+    }, 60_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -89,7 +89,8 @@ function record(
   };
 }
 
-describe('notify-dead-letters', () => {
+// Each case starts a few Node processes; on a loaded machine that takes seconds each.
+describe('notify-dead-letters', { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let vhost: TestVhost;
   let store: PostgresNotificationStore;
@@ -246,16 +247,13 @@ describe('notify-dead-letters', () => {
 
   it('exits 2 on usage errors, attempting nothing', async () => {
     const runs = await Promise.all(
+      // The parser's cases are in dead-letters-cli.test.ts; these are the process's exit codes,
+      // including values only the use case refuses (VALIDATION_FAILED is a usage error).
       [
-        [],
         ['frob'],
         ['show'],
-        ['replay', 'a', 'b'],
-        ['list', '--bogus'],
-        ['show', 'cli-a-1', '--limit', '3'],
         ['list', '--limit', '0'],
         ['list', '--error-code', 'not a code'],
-        ['replay-all', '--limit', 'ten'],
         ['replay-all', '--limit', '5000'],
       ].map(async (args) => ({ args, run: await runCli(args, env) })),
     );

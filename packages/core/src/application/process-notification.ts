@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { classifyError } from '../domain/classify-error.js';
-import type { NotifyError } from '../domain/errors.js';
+import { NotifyError } from '../domain/errors.js';
 import type { Notification, NotificationPatch } from '../domain/notification.js';
 import { assertTransition, isFinalStatus } from '../domain/status-machine.js';
 import type { Logger } from '../ports/logger.js';
@@ -94,7 +94,10 @@ async function renderAndSend(
   }
 }
 
-/** Why a message could not be claimed: unknown (dead-letter it) or someone else's / already final. */
+/**
+ * Why a message could not be claimed: unknown (dead-letter it), already final (skip it), or held
+ * under another claim's live lease (hand it back to the queue for later).
+ */
 async function notClaimed(ctx: EngineContext, message: QueueMessage, log: Logger): Promise<ProcessOutcome> {
   const existing = await ctx.store.getByRequestId(message.requestId);
   if (existing === null) {
@@ -111,9 +114,21 @@ async function notClaimed(ctx: EngineContext, message: QueueMessage, log: Logger
     log.warn({}, 'Queue message for an unknown notification dead-lettered');
     return 'dead-lettered';
   }
+  if (existing.status === 'processing') {
+    // The holder may be handing the record back through this very message: a deferral or retry
+    // publishes before it stores `queued`/`retrying`, and a short delay (a breaker about to
+    // half-open answers 0) brings the message back first. Dropping it would strand the record,
+    // `queued` and marked published with no message anywhere, out of the recovery loop's sight.
+    // So it goes back to the queue and is looked at again once the holder is done (then final:
+    // skipped) or its lease expired (then reclaimed).
+    throw new NotifyError(
+      'UNAVAILABLE',
+      `Notification '${message.requestId}' is held by another claim; the message is redelivered later`,
+    );
+  }
   log.debug(
     { status: existing.status, final: isFinalStatus(existing.status) },
-    'Notification not claimable (final, or leased by another worker); skipped',
+    'Notification not claimable (final, or claimed meanwhile); skipped',
   );
   return 'skipped';
 }
@@ -134,7 +149,7 @@ class Attempt {
 
   async delivered(): Promise<ProcessOutcome> {
     const now = this.ctx.clock.now();
-    const stored = await this.write({
+    const stored = await this.writeWhileLeased({
       status: 'delivered',
       attempts: this.attempt,
       error: null,
@@ -226,6 +241,27 @@ class Attempt {
     if (stored === null) return 'skipped';
     await this.notify(stored, 'failed', error);
     return 'failed';
+  }
+
+  /**
+   * The email is out, so this write is what stands between one send and two: given up, the
+   * lease runs out and the notification is sent again. So a store outage is waited out, with
+   * backoff, for as long as this claim's lease lasts (real time: the wait is real); then the
+   * error surfaces and the lease-expiry path takes over.
+   */
+  private async writeWhileLeased(patch: NotificationPatch): Promise<Notification | null> {
+    const leaseLeftMs = (this.record.leaseUntil?.getTime() ?? 0) - this.ctx.clock.now().getTime();
+    const giveUpAt = Date.now() + leaseLeftMs;
+    for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+      try {
+        return await this.write(patch);
+      } catch (error) {
+        const outage = NotifyError.is(error) && error.code === 'STORE_UNAVAILABLE';
+        if (!outage || Date.now() + pauseMs >= giveUpAt) throw error;
+        this.log.warn({ err: error, pause_ms: pauseMs }, 'Store unavailable while recording a sent email; retrying');
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
   }
 
   /** The guarded write every outcome goes through; null when this claim no longer holds the record. */
