@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cleanupAll } from './cleanup.js';
 import type { RunContext, SinkCount } from './context.js';
 import { parseOptions, runs } from './options.js';
-import { HARNESS_DIST, RESULTS_DIR, ROOT } from './paths.js';
+import { HARNESS_DIST, RESULTS_DIR, ROOT, SERVICE_ROOT } from './paths.js';
 import { ask, forkHelper, nextMessage } from './processes.js';
 import { profilesIn, summarizeProfile } from './profile.js';
 import { formatTable, type Results, tableRows } from './report.js';
@@ -100,6 +100,7 @@ async function main(): Promise<number> {
   const report = {
     startedAt: new Date(started).toISOString(),
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    serviceRoot: SERVICE_ROOT,
     mode: options.mode,
     machine: machine(),
     // Anything else running skews every figure; a load average near nproc means a busy machine.

@@ -4,5 +4,10 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file runs from bench/dist). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS_DIR = join(ROOT, 'bench/results');
+/**
+ * Where the service under test is built: a checkout whose packages hold the built stock bins (dist).
+ * This repository by default; `BENCH_SERVICE_ROOT` points at another build to compare (A/B).
+ */
+export const SERVICE_ROOT = process.env.BENCH_SERVICE_ROOT ?? ROOT;
 /** Compiled helper processes of the harness itself (smtp sink, hello-world, raw sender). */
 export const HARNESS_DIST = join(ROOT, 'bench/dist');

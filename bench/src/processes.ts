@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
 import { MemorySampler } from './memory.js';
-import { ROOT } from './paths.js';
+import { ROOT, SERVICE_ROOT } from './paths.js';
 
 export interface Managed {
   name: string;
@@ -96,7 +96,7 @@ export function tail(text: string, lines = 15): string {
 
 export interface StartOptions {
   name: string;
-  /** Path of the script, relative to the repository root. */
+  /** Path of the script, relative to SERVICE_ROOT. */
   script: string;
   env: Record<string, string>;
   logDir: string;
@@ -111,8 +111,8 @@ export interface StartOptions {
 export function startProcess(options: StartOptions): Managed {
   const logFile = join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, options.script)], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(SERVICE_ROOT, options.script)], {
+    cwd: SERVICE_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', fd, fd],
   });

@@ -1,6 +1,8 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePackagesBuilt, repoRoot } from '../../../test-support/packaging/built-packages.js';
 import { runCommand } from '../../../test-support/packaging/run-command.js';
@@ -138,6 +140,33 @@ describe('the packed packages install and import outside the workspace', () => {
     expect(tarballFiles(tarballs['@notify/adapter-postgres'] as string)).toContain(
       'migrations/0001_create_notifications.sql',
     );
+  });
+
+  it('passes publint (strict) and @arethetypeswrong/cli (esm-only) on each tarball', async () => {
+    const attw = join(repoRoot, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+    for (const pkg of packages) {
+      const tarball = tarballs[pkg.name] as string;
+      const bytes = await readFile(tarball);
+      // No pkgDir: publint then lints the tarball's own root, i.e. exactly what was packed.
+      const lint = await publint({
+        pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+        strict: true,
+      });
+      const manifest = JSON.parse(await readFile(join(pkg.dir, 'package.json'), 'utf8'));
+      expect(
+        lint.messages.map((m) => `${m.type}: ${formatMessage(m, manifest)}`),
+        pkg.name,
+      ).toEqual([]);
+      const types = await runCommand(
+        process.execPath,
+        [attw, tarball, '--profile', 'esm-only', '--format', 'ascii'],
+        {
+          cwd: pkg.dir,
+          timeoutMs: 60_000,
+        },
+      );
+      expect(types.code, `${pkg.name}\n${types.stdout}\n${types.stderr}`).toBe(0);
+    }
   });
 
   it('imports every entry point with plain Node, and the built code runs', async () => {

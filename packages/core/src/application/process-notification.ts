@@ -96,7 +96,7 @@ async function renderAndSend(
 
 /**
  * Why a message could not be claimed: unknown (dead-letter it), already final (skip it), or held
- * under another claim's live lease (hand it back to the queue for later).
+ * by another claim (hand it back to the queue for later).
  */
 async function notClaimed(ctx: EngineContext, message: QueueMessage, log: Logger): Promise<ProcessOutcome> {
   const existing = await ctx.store.getByRequestId(message.requestId);
@@ -114,22 +114,20 @@ async function notClaimed(ctx: EngineContext, message: QueueMessage, log: Logger
     log.warn({}, 'Queue message for an unknown notification dead-lettered');
     return 'dead-lettered';
   }
-  if (existing.status === 'processing') {
-    // The holder may be handing the record back through this very message: a deferral or retry
-    // publishes before it stores `queued`/`retrying`, and a short delay (a breaker about to
-    // half-open answers 0) brings the message back first. Dropping it would strand the record,
-    // `queued` and marked published with no message anywhere, out of the recovery loop's sight.
-    // So it goes back to the queue and is looked at again once the holder is done (then final:
-    // skipped) or its lease expired (then reclaimed).
+  if (!isFinalStatus(existing.status)) {
+    // Another claim holds the record, or held it a moment ago. The holder may be handing it back
+    // through this very message: a deferral or retry publishes before it stores `queued` /
+    // `retrying`, and a short delay (a breaker about to half-open answers 0) brings the message
+    // back first, even before that write. Dropping it would strand the record, `queued` and
+    // marked published with no message anywhere, out of the recovery loop's sight. So it goes
+    // back to the queue and is looked at again: then the record is final (skipped), claimable,
+    // or its lease has expired (reclaimed).
     throw new NotifyError(
       'UNAVAILABLE',
       `Notification '${message.requestId}' is held by another claim; the message is redelivered later`,
     );
   }
-  log.debug(
-    { status: existing.status, final: isFinalStatus(existing.status) },
-    'Notification not claimable (final, or claimed meanwhile); skipped',
-  );
+  log.debug({ status: existing.status }, 'Notification already final; duplicate message skipped');
   return 'skipped';
 }
 

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, until } from '../test-support/stack.js';
+import { processedCount } from './support/evidence.js';
+import { Ledger } from './support/ledger.js';
+import { FAST_TIMINGS } from './support/timings.js';
+
+const SHUTDOWN_TIMEOUT_MS = Number(FAST_TIMINGS.SHUTDOWN_TIMEOUT_MS);
+
+// Graceful shutdown under load, for both hosts (SIGTERM, what an orchestrator sends first):
+// - the API mid-burst: it stops accepting connections, answers the requests in flight, flushes
+//   the outbox relay (every 202 it gave is published before it exits), closes its pool and broker
+//   connection and exits 0 within SHUTDOWN_TIMEOUT_MS; the client retries what was refused;
+// - a worker mid-drain (a backlog on the queue, sends in flight): it stops taking messages,
+//   finishes the ones it is sending, hands back what it had prefetched, closes and exits 0.
+// Nothing is lost and, since no process is killed, nothing is sent twice.
+describe('graceful shutdown under load (SIGTERM)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // A slower peer builds a backlog, so the worker is stopped with work in hand.
+    stack = await startStack({ env: FAST_TIMINGS, smtp: { replyDelayMs: 60 } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('the API mid-burst and a worker mid-drain both exit 0 in time and lose nothing', async () => {
+    const ledger = new Ledger(stack, 'graceful');
+    ledger.startClock();
+
+    // The API, mid-burst.
+    let apiExit: Awaited<ReturnType<Stack['api']['terminate']>> | undefined;
+    await ledger.burst({
+      count: 300,
+      concurrency: 16,
+      ratePerSecond: 150,
+      onAnswer: async (answered) => {
+        if (answered === 120) apiExit = await stack.api.terminate(SHUTDOWN_TIMEOUT_MS + 5_000);
+      },
+    });
+    expect(apiExit).toMatchObject({ code: 0, signal: null });
+    expect(apiExit?.ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    const refusedWhileDown = ledger.unsettled.size;
+    expect(refusedWhileDown).toBeGreaterThan(0);
+    // Every 202 of the stopped API was published before it exited: nothing left to recover.
+    const rows = await stack.statuses();
+    const unpublished = [...ledger.accepted].filter(
+      (id) => rows.get(id)?.status === 'queued' && rows.get(id)?.published_at === null,
+    );
+    expect(unpublished).toEqual([]);
+    await stack.api.start();
+    await ledger.resendUnsettled(30_000);
+    expect(ledger.accepted.size).toBe(300);
+
+    // A worker, mid-drain: let it get going on the backlog, then SIGTERM.
+    const [stopping, other] = stack.workers as [Stack['workers'][0], Stack['workers'][0]];
+    const before = processedCount(stopping);
+    await until(() => processedCount(stopping) >= before + 20, 20_000, 'the worker to be draining');
+    const workerExit = await stopping.terminate(SHUTDOWN_TIMEOUT_MS + 5_000);
+    expect(workerExit).toMatchObject({ code: 0, signal: null });
+    expect(workerExit.ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    // It drained: the in-flight sends finished instead of being cut off.
+    const stoppedLine = stopping.lines.find((l) => l.message === 'Worker stopped');
+    expect(stoppedLine).toBeDefined();
+    expect(stopping.lines.some((l) => /before in-flight messages finished/.test(String(l.message)))).toBe(false);
+
+    const drainMs = await ledger.drain(60_000);
+    const result = await ledger.account(drainMs);
+    const { figures } = result;
+    expect(figures.accepted).toBe(300);
+    expect(result.lostIds).toEqual([]);
+    expect(figures.failed).toBe(0);
+    expect(result.duplicateIds).toEqual([]);
+    expect(result.disagreementIds).toEqual([]);
+    expect(figures.delivered).toBe(300);
+    // The rest of the backlog went to the other worker; nothing was left leased by the stopped one.
+    expect(processedCount(other)).toBeGreaterThan(0);
+    process.stderr.write(
+      `graceful: API exited ${apiExit?.code} after ${apiExit?.ms} ms (${refusedWhileDown} requests refused ` +
+        `while it was down, resent); worker exited ${workerExit.code} after ${workerExit.ms} ms\n`,
+    );
+  });
+});
