@@ -52,6 +52,11 @@ export function tarballFiles(tarball: string): string[] {
     .map((line) => line.replace(/^package\//, ''));
 }
 
+/** The package.json inside a packed tarball, as it will be published. */
+export function tarballManifest(tarball: string): { exports: Record<string, unknown> } {
+  return JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+}
+
 /**
  * A project in the system temp folder, far from the workspace (no pnpm, no `source` condition, no
  * hoisted node_modules above it), depending on the tarballs. `overrides` pins every `@notify/*`

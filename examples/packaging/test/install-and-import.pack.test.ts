@@ -11,6 +11,7 @@ import {
   packAll,
   publishablePackages,
   tarballFiles,
+  tarballManifest,
   type WorkspacePackage,
 } from '../../../test-support/packaging/scratch-project.js';
 
@@ -133,6 +134,12 @@ describe('the packed packages install and import outside the workspace', () => {
         files.filter((f) => f.startsWith('test/')),
         pkg.name,
       ).toEqual([]);
+    }
+    for (const pkg of packages) {
+      // The workspace-only `source` condition (TypeScript sources) must not be published.
+      const published = JSON.stringify(tarballManifest(tarballs[pkg.name] as string).exports);
+      expect(published, pkg.name).not.toContain('"source"');
+      expect(published, pkg.name).toContain('./dist/index.js');
     }
     expect(tarballFiles(tarballs['@notify/email-core'] as string)).toContain(
       'templates/welcome_email/html.hbs',

@@ -67,7 +67,7 @@ export function registerNotificationRoutes(
     const requestId = ctx.params.request_id ?? '';
     ctx.state.log = ctx.state.log.child({ request_id: requestId });
     const view = await engine.getNotification(requestId);
-    ctx.body = ok('Notification retrieved', view);
+    ctx.body = ok('Notification status retrieved', view);
   };
 
   const retry = async (ctx: Ctx): Promise<void> => {
