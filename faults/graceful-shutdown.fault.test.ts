@@ -18,7 +18,7 @@ describe('graceful shutdown under load (SIGTERM)', () => {
 
   beforeAll(async () => {
     // A slower peer builds a backlog, so the worker is stopped with work in hand.
-    stack = await startStack({ env: FAST_TIMINGS, smtp: { replyDelayMs: 60 } });
+    stack = await startStack({ env: FAST_TIMINGS, smtp: { replyDelayMs: 150 } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -52,32 +52,47 @@ describe('graceful shutdown under load (SIGTERM)', () => {
     await ledger.resendUnsettled(30_000);
     expect(ledger.accepted.size).toBe(300);
 
-    // A worker, mid-drain: let it get going on the backlog, then SIGTERM.
+    // A worker, mid-drain: a second burst builds a backlog (the peer answers in 150 ms, a worker
+    // sends 8 at a time); once the worker is busy with it, SIGTERM.
     const [stopping, other] = stack.workers as [Stack['workers'][0], Stack['workers'][0]];
+    await until(async () => (await openCount(stack, ledger)) === 0, 30_000, 'the first burst to drain');
     const before = processedCount(stopping);
+    await ledger.burst({ count: 200, concurrency: 16 });
     await until(() => processedCount(stopping) >= before + 20, 20_000, 'the worker to be draining');
+    const backlog = await openCount(stack, ledger);
+    expect(backlog).toBeGreaterThan(20);
     const workerExit = await stopping.terminate(SHUTDOWN_TIMEOUT_MS + 5_000);
     expect(workerExit).toMatchObject({ code: 0, signal: null });
     expect(workerExit.ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
     // It drained: the in-flight sends finished instead of being cut off.
     const stoppedLine = stopping.lines.find((l) => l.message === 'Worker stopped');
     expect(stoppedLine).toBeDefined();
-    expect(stopping.lines.some((l) => /before in-flight messages finished/.test(String(l.message)))).toBe(false);
+    expect(stopping.lines.some((l) => /before in-flight messages finished/.test(String(l.message)))).toBe(
+      false,
+    );
 
     const drainMs = await ledger.drain(60_000);
     const result = await ledger.account(drainMs);
     const { figures } = result;
-    expect(figures.accepted).toBe(300);
+    expect(figures.accepted).toBe(500);
     expect(result.lostIds).toEqual([]);
     expect(figures.failed).toBe(0);
     expect(result.duplicateIds).toEqual([]);
     expect(result.disagreementIds).toEqual([]);
-    expect(figures.delivered).toBe(300);
+    expect(figures.delivered).toBe(500);
     // The rest of the backlog went to the other worker; nothing was left leased by the stopped one.
     expect(processedCount(other)).toBeGreaterThan(0);
     process.stderr.write(
       `graceful: API exited ${apiExit?.code} after ${apiExit?.ms} ms (${refusedWhileDown} requests refused ` +
-        `while it was down, resent); worker exited ${workerExit.code} after ${workerExit.ms} ms\n`,
+        `while it was down, resent); worker exited ${workerExit.code} after ${workerExit.ms} ms ` +
+        `with a backlog of ${backlog}\n`,
     );
   });
 });
+
+/** Accepted notifications not yet final. */
+async function openCount(stack: Stack, ledger: Ledger): Promise<number> {
+  const rows = await stack.statuses();
+  return [...ledger.accepted].filter((id) => !['delivered', 'failed'].includes(rows.get(id)?.status ?? ''))
+    .length;
+}

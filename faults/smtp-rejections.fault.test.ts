@@ -59,9 +59,11 @@ describe('fault 7: 550 and 451 answers from the SMTP server', () => {
     };
     await ledger.burst({ count: COUNT, ratePerSecond: 60, concurrency: 8, email });
     const toEmail = new Map(
-      (await stack.query<{ request_id: string; to_email: string }>('SELECT request_id, to_email FROM notifications')).map(
-        (r) => [r.request_id, r.to_email],
-      ),
+      (
+        await stack.query<{ request_id: string; to_email: string }>(
+          'SELECT request_id, to_email FROM notifications',
+        )
+      ).map((r) => [r.request_id, r.to_email]),
     );
     const rejected = new Set([...ledger.accepted].filter((id) => isRejected(toEmail.get(id) ?? '')));
     const greylisted = [...ledger.accepted].filter((id) => isGreylisted(toEmail.get(id) ?? ''));
@@ -86,7 +88,8 @@ describe('fault 7: 550 and 451 answers from the SMTP server', () => {
     // ...on failed.queue, with attempts and reason...
     const deadLetters = await drainFailedQueue(stack);
     expect(deadLetters.map((d) => d.requestId).sort()).toEqual([...rejected].sort());
-    for (const entry of deadLetters) expect(entry).toMatchObject({ errorCode: 'SMTP_PERMANENT', attempts: 1 });
+    for (const entry of deadLetters)
+      expect(entry).toMatchObject({ errorCode: 'SMTP_PERMANENT', attempts: 1 });
     // ...and the status callback told the client, as it did for every delivery.
     await until(
       () => new Set(stack.callbacks?.received.map((c) => c.request_id)).size >= COUNT,

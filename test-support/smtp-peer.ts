@@ -132,6 +132,9 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   const rejections = new Map<string, number>();
   const ruleHits = new Map<RecipientRule, Map<string, number>>();
   const replyDelayMs = options.replyDelayMs ?? 0;
+  // Bumped whenever the peer drops its connections: a message still being taken in then was
+  // never answered with 250, so, like a server that crashed mid-transaction, it keeps nothing.
+  let drops = 0;
 
   const smtp = new SMTPServer({
     logger: false,
@@ -185,9 +188,14 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       stream.on('error', callback);
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks);
+        const dropsAtEnd = drops;
         if (replyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, replyDelayMs));
         simpleParser(raw).then(
           (parsed) => {
+            if (drops !== dropsAtEnd) {
+              callback(Object.assign(new Error('connection dropped'), { responseCode: 421 }));
+              return;
+            }
             messages.push({
               messageId: parsed.messageId ?? '',
               from: addresses(parsed.from)[0] ?? '',
@@ -237,6 +245,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     });
 
   const dropConnections = () => {
+    drops += 1;
     for (const socket of heldSockets) socket.destroy();
     heldSockets.clear();
     for (const connection of smtp.connections) connection.close();

@@ -108,7 +108,13 @@ export interface StatusRow {
   error: string | null;
   error_code: string | null;
   published_at: Date | null;
-  history: Array<{ attempt: number; at: string; outcome: string; errorCode?: string | null; error?: string | null }>;
+  history: Array<{
+    attempt: number;
+    at: string;
+    outcome: string;
+    errorCode?: string | null;
+    error?: string | null;
+  }>;
 }
 
 export interface Stack {
@@ -225,7 +231,12 @@ function stackProcess(spec: ProcessSpec): StackProcess {
 
   const stop = async (signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo> => {
     const current = child;
-    if (current === undefined || exited === undefined || current.exitCode !== null || current.signalCode !== null) {
+    if (
+      current === undefined ||
+      exited === undefined ||
+      current.exitCode !== null ||
+      current.signalCode !== null
+    ) {
       throw new Error(`${spec.name} is not running`);
     }
     const started = Date.now();
@@ -283,7 +294,9 @@ function stackProcess(spec: ProcessSpec): StackProcess {
         }),
       );
       const died = exited.then(({ code, signal }) => {
-        throw new Error(`${spec.name} exited during start-up (code ${code}, signal ${signal}); see ${logFile}`);
+        throw new Error(
+          `${spec.name} exited during start-up (code ${code}, signal ${signal}); see ${logFile}`,
+        );
       });
       await Promise.race([waitForLine(spec.ready, 30_000, from), died]);
     },
@@ -324,7 +337,9 @@ async function startCallbackReceiver(): Promise<CallbackReceiver & { server: Ser
 
 async function warmUp(baseUrl: string, workers: StackProcess[], smtp: SmtpPeer): Promise<void> {
   const delivered = () =>
-    workers.every((w) => w.lines.some((l) => l.message === 'Notification processed' && l.outcome === 'delivered'));
+    workers.every((w) =>
+      w.lines.some((l) => l.message === 'Notification processed' && l.outcome === 'delivered'),
+    );
   let i = 0;
   await until(
     async () => {

@@ -181,7 +181,9 @@ export class Ledger {
       if (open.length === 0) break;
       if (Date.now() > deadline) {
         const sample = open.slice(0, 5).map((id) => `${id}=${rows.get(id)?.status ?? 'absent'}`);
-        throw new Error(`${open.length} accepted notifications not final after ${timeoutMs} ms: ${sample.join(', ')}`);
+        throw new Error(
+          `${open.length} accepted notifications not final after ${timeoutMs} ms: ${sample.join(', ')}`,
+        );
       }
       await sleep(200);
     }

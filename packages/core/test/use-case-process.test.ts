@@ -286,6 +286,23 @@ describe('processNotification: breaker open', () => {
     expect(h.queue.deadLetters).toHaveLength(0);
   });
 
+  it('does not count a failed half-open trial: a long outage never fails the message in front', async () => {
+    const h = harness({ options: { maxRetries: 1, breaker: { failureThreshold: 1, resetTimeoutMs: 30 } } });
+    h.transport.failNext(transient());
+    expect(await h.engine.processNotification(await h.accept({ request_id: 'opener' }))).toBe('retrying');
+    const front = await h.accept({ request_id: 'front-of-line' });
+    // Probe after probe fails, and this message is the trial each time.
+    for (let probe = 0; probe < 4; probe++) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(h.engine.breakerState()).toBe('half-open');
+      h.transport.failNext(transient());
+      expect(await h.engine.processNotification(front)).toBe('deferred');
+    }
+    expect(await h.store.getByRequestId('front-of-line')).toMatchObject({ status: 'queued', attempts: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(await h.engine.processNotification(front)).toBe('delivered');
+  });
+
   it('is not opened by permanent 5xx failures', async () => {
     const h = harness({ options: { breaker: { failureThreshold: 2 } } });
     h.transport.failNext(permanent(), 3);
@@ -324,7 +341,9 @@ describe('processNotification: crash points', () => {
   it('a deferral whose message comes back before the record is stored is handed back, not dropped', async () => {
     const h = harness({ options: { breaker: { failureThreshold: 1, resetTimeoutMs: 45_000 } } });
     h.transport.failNext(transient());
-    expect(await h.engine.processNotification(await h.accept({ request_id: 'opens-breaker' }))).toBe('retrying');
+    expect(await h.engine.processNotification(await h.accept({ request_id: 'opens-breaker' }))).toBe(
+      'retrying',
+    );
     const message = await h.accept({ request_id: 'early-copy' });
     const publish = h.queue.publish.bind(h.queue);
     let early: unknown;
@@ -340,6 +359,18 @@ describe('processNotification: crash points', () => {
     // message anywhere; it must go back to the queue instead.
     expect(NotifyError.is(early) && early.code).toBe('UNAVAILABLE');
     expect(await h.store.getByRequestId('early-copy')).toMatchObject({ status: 'queued', attempts: 0 });
+  });
+
+  it('a copy that lost the claim race to a holder already done hands back, not skips', async () => {
+    const h = harness();
+    const message = await h.accept({ request_id: 'lost-race' });
+    const claim = h.store.claim.bind(h.store);
+    // Another worker claimed and handed the record back (deferred) between our claim and re-read.
+    h.store.claim = async () => null;
+    const error = await rejectionOf(h.engine.processNotification(message));
+    expect(NotifyError.is(error) && error.code).toBe('UNAVAILABLE');
+    h.store.claim = claim;
+    expect(await h.engine.processNotification(message)).toBe('delivered');
   });
 
   it('a store outage while recording a sent email is waited out within the lease: sent once', async () => {

@@ -176,6 +176,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the lease and recovery timings, and keeps the send timeout below the lease', () => {
+    const config = loadConfig({
+      PROCESSING_LEASE_MS: '8000',
+      BREAKER_TIMEOUT_MS: '6000',
+      OUTBOX_RECOVERY_INTERVAL_MS: '500',
+      OUTBOX_RECOVERY_GRACE_MS: '2000',
+    });
+    expect(config.processingLeaseMs).toBe(8000);
+    expect(config.outboxRecovery).toEqual({ intervalMs: 500, graceMs: 2000 });
+    expect(loadConfig({}).processingLeaseMs).toBe(60_000);
+    expect(() => loadConfig({ PROCESSING_LEASE_MS: '5000' })).toThrow(
+      /BREAKER_TIMEOUT_MS must be below PROCESSING_LEASE_MS/,
+    );
+  });
+
   it('reports rules between variables alongside field errors', () => {
     const error = configError({
       PORT: '-5',

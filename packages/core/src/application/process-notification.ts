@@ -47,12 +47,17 @@ export async function processNotification(
   if (claimed === null) return notClaimed(ctx, message, log);
 
   const run = new Attempt(ctx, claimed, leaseOwner, message, log);
-  if (ctx.breaker.state() === 'open') return run.defer(ctx.breaker.retryAfterMs());
+  const breakerState = ctx.breaker.state();
+  if (breakerState === 'open') return run.defer(ctx.breaker.retryAfterMs());
   const failure = await renderAndSend(ctx, claimed, message, log);
   // Outside the send's try: a store failure while recording success must not become a "retry"
   // that sends the email again; it surfaces, and the lease-expiry path sorts it out.
   if (failure === null) return run.delivered();
   if (failure.code === 'CIRCUIT_OPEN') return run.defer(failure.retryAfterMs ?? ctx.breaker.retryAfterMs());
+  // A half-open breaker's trial that fails says the outage goes on, nothing about this message.
+  // Counting it would fail whichever message keeps being first in line when the breaker probes
+  // (deferred messages come back in step with its reset), after a few probes of a long outage.
+  if (breakerState === 'half-open' && failure.retryable) return run.defer(ctx.breaker.retryAfterMs());
   if (failure.retryable && ctx.retryPolicy.hasRetriesLeft(claimed.attempts + 1)) return run.retry(failure);
   return run.fail(failure);
 }
@@ -256,7 +261,10 @@ class Attempt {
       } catch (error) {
         const outage = NotifyError.is(error) && error.code === 'STORE_UNAVAILABLE';
         if (!outage || Date.now() + pauseMs >= giveUpAt) throw error;
-        this.log.warn({ err: error, pause_ms: pauseMs }, 'Store unavailable while recording a sent email; retrying');
+        this.log.warn(
+          { err: error, pause_ms: pauseMs },
+          'Store unavailable while recording a sent email; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     }
