@@ -87,7 +87,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       const outcome = await work;
       log.info({ outcome, duration_ms: Date.now() - started }, 'Notification processed');
     } catch (error) {
-      log.error(
+      // A retryable NotifyError is an expected hand-back (the record is held by another claim,
+      // or a dependency is briefly down): a warning. Anything else is a bug worth an error.
+      const expected = NotifyError.is(error) && error.retryable;
+      (expected ? log.warn : log.error).call(
+        log,
         { err: error, duration_ms: Date.now() - started },
         'Processing failed; message returned to the queue',
       );
