@@ -38,8 +38,21 @@ export async function startApi(ctx: RunContext, stack: Stack, name: string): Pro
     logDir: ctx.runDir,
     nodeArgs: profileArgs(ctx, 'api', name),
   });
-  await api.waitForLog('Email service listening');
-  return { process: api, url: `http://127.0.0.1:${port}` };
+  const url = `http://127.0.0.1:${port}`;
+  // Ready when it answers, whatever LOG_LEVEL says (a run may silence the info lines).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (api.child.exitCode !== null) await api.waitForLog('(exited)', 0);
+    const live = await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (live) break;
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not answer /health/live in 30 s (log: ${api.logFile})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { process: api, url };
 }
 
 /** `notify-worker` from packages/host-worker/dist, ready once it logs `Worker ready`. */
@@ -60,7 +73,11 @@ export async function startWorkers(
       nodeArgs: i === 0 ? profileArgs(ctx, 'worker', name) : [],
     });
   });
-  await Promise.all(workers.map((w) => w.waitForLog('Worker ready')));
+  // `Worker ready` is an info line; with a quieter LOG_LEVEL the drain's own timing (from the
+  // rows' delivered_at) does not need it.
+  const level = (ctx.options.serviceEnv.LOG_LEVEL ?? 'info').toLowerCase();
+  if (['trace', 'debug', 'info'].includes(level))
+    await Promise.all(workers.map((w) => w.waitForLog('Worker ready')));
   return workers;
 }
 
