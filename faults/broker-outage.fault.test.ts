@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, until } from '../test-support/stack.js';
+import { type Stack, startStack } from '../test-support/stack.js';
+import { until } from '../test-support/wait.js';
 import { restartBroker } from './support/broker.js';
 import { Ledger } from './support/ledger.js';
 import { FAST_TIMINGS } from './support/timings.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, sleep, startStack, until } from '../test-support/stack.js';
+import { type Stack, startStack } from '../test-support/stack.js';
+import { sleep, until } from '../test-support/wait.js';
 import { countedAttempts, linesWith } from './support/evidence.js';
 import { Ledger } from './support/ledger.js';
 import { FAST_TIMINGS } from './support/timings.js';

@@ -15,18 +15,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, type WriteStream } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { freePort, lineSplitter, runToExit, sourceNodeArgs } from './processes.js';
 import { createTestVhost, listConnections, rabbitmqctl, type TestVhost } from './rabbitmq.js';
 import { type SmtpPeer, type SmtpPeerOptions, startSmtpPeer } from './smtp-peer.js';
 import { type CuttableProxy, startCuttableProxy } from './tcp-proxy.js';
+import { sleep, until } from './wait.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const loader = join(repo, 'packages/host-worker/test/ts-source-loader.mjs');
 const BINS = {
   source: {
     api: join(repo, 'packages/host-koa/src/bin/api.ts'),
@@ -139,59 +139,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` every `everyMs` until it returns true; throws naming `what` after `timeoutMs`. */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  everyMs = 50,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 function runtime(): 'source' | 'dist' {
   return process.env.NOTIFY_STACK_RUNTIME === 'dist' ? 'dist' : 'source';
 }
 
 function nodeArgs(bin: string): string[] {
-  return runtime() === 'dist' ? [bin] : ['--conditions=source', '--import', loader, bin];
+  return runtime() === 'dist' ? [bin] : sourceNodeArgs(bin);
 }
 
 /** Runs a bin to completion (the migration); rejects with its output on a non-zero exit. */
-function runToEnd(bin: string, env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs(bin), {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${bin} exited ${code}: ${output}`)),
-    );
-  });
+async function runToEnd(bin: string, env: Record<string, string>): Promise<void> {
+  const run = await runToExit(process.execPath, nodeArgs(bin), { env });
+  if (run.code !== 0) throw new Error(`${bin} exited ${run.code}: ${run.stdout}${run.stderr}`);
 }
 
 interface ProcessSpec {
@@ -269,22 +228,19 @@ function stackProcess(spec: ProcessSpec): StackProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = spawned;
-      let partial = '';
+      const collect = lineSplitter((text) => {
+        let line: LogLine;
+        try {
+          line = JSON.parse(text) as LogLine;
+        } catch {
+          line = { message: text, level: 'RAW' };
+        }
+        lines.push(line);
+        for (const listen of [...listeners]) listen(line);
+      });
       spawned.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
         log.write(chunk);
-        const parts = (partial + chunk).split('\n');
-        partial = parts.pop() ?? '';
-        for (const text of parts) {
-          if (text.trim() === '') continue;
-          let line: LogLine;
-          try {
-            line = JSON.parse(text) as LogLine;
-          } catch {
-            line = { message: text, level: 'RAW' };
-          }
-          lines.push(line);
-          for (const listen of [...listeners]) listen(line);
-        }
+        collect(chunk);
       });
       spawned.stderr?.setEncoding('utf8').on('data', (chunk: string) => log.write(`[stderr] ${chunk}`));
       exited = new Promise((resolve) =>

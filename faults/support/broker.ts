@@ -2,7 +2,7 @@
 import amqp from 'amqplib';
 import { rabbitmqctl } from '../../test-support/rabbitmq.js';
 import type { Stack } from '../../test-support/stack.js';
-import { sleep } from '../../test-support/stack.js';
+import { sleep } from '../../test-support/wait.js';
 
 export interface DeadLetterEntry {
   requestId: string | null;

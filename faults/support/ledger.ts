@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Stack, StatusRow } from '../../test-support/stack.js';
-import { sleep } from '../../test-support/stack.js';
+import { sleep } from '../../test-support/wait.js';
 
 export type Answer = number | 'network-error';
 

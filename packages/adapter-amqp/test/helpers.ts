@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { QueueMessage } from '@notify/email-core';
+import { sampleQueueMessage } from '@notify/email-core/testing';
+import { sleep, until } from '../../../test-support/wait.js';
 import { type AmqpNotificationQueue, type AmqpQueueOptions, createAmqpQueue } from '../src/index.js';
 
 /** Queue names of their own, so the cases of one file can share its vhost. */
@@ -14,15 +15,8 @@ export function uniqueNames(label = 'case') {
   };
 }
 
-export function message(overrides: Partial<QueueMessage> = {}): QueueMessage {
-  return {
-    requestId: `req-${randomUUID()}`,
-    taskId: randomUUID(),
-    priority: 10,
-    correlationId: `corr-${randomUUID()}`,
-    ...overrides,
-  };
-}
+/** A queue message with unique ids. */
+export const message = sampleQueueMessage;
 
 /** Makes queues with fast reconnects and remembers them, so `closeAll()` in afterEach tidies up. */
 export function queueFactory(url: () => string) {
@@ -44,18 +38,13 @@ export function queueFactory(url: () => string) {
   };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep };
 
-export async function waitUntil(
+/** `until` with this suite's argument order and its broker-friendly default of 10 s. */
+export function waitUntil(
   check: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
+  return until(check, timeoutMs, what);
 }

@@ -1,5 +1,6 @@
 import { NotifyError } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test-support/thrown.js';
 import {
   amqpQueueModule,
   createAmqpQueue,
@@ -10,15 +11,7 @@ import {
 } from '../src/index.js';
 import { decodeDeadLetter, decodeMessage, encodeDeadLetter, encodeMessage } from '../src/message-codec.js';
 
-function configError(run: () => unknown): NotifyError {
-  try {
-    run();
-  } catch (error) {
-    if (NotifyError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected CONFIG_INVALID, nothing was thrown');
-}
+const configError = (run: () => unknown) => thrownBy(run, NotifyError.is);
 
 describe('options', () => {
   it.each([

@@ -1,4 +1,11 @@
-import { type Clock, NotifyError, systemClock, type Template, type TemplateSource } from '@notify/email-core';
+import {
+  type Clock,
+  isValidTemplateCode,
+  NotifyError,
+  systemClock,
+  type Template,
+  type TemplateSource,
+} from '@notify/email-core';
 import CircuitBreaker from 'opossum';
 import {
   configError,
@@ -10,8 +17,6 @@ import {
 } from './config-error.js';
 import { parseTemplateResponse } from './template-response.js';
 
-/** The API's template_code rule; anything else cannot name a template and never reaches the URL. */
-const TEMPLATE_CODE = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
 /** Larger answers are not templates; refuse them rather than buffer them. */
 const MAX_BODY_BYTES = 1024 * 1024;
 const C = 'HTTP template source';
@@ -127,7 +132,8 @@ export class HttpTemplateSource implements TemplateSource {
   }
 
   async get(code: string): Promise<Template> {
-    if (typeof code !== 'string' || !TEMPLATE_CODE.test(code)) {
+    // The API's template_code rule: anything else cannot name a template and never reaches the URL.
+    if (!isValidTemplateCode(code)) {
       throw new NotifyError('TEMPLATE_NOT_FOUND', `no template can have the code ${JSON.stringify(code)}`);
     }
     const cached = this.#cache.get(code);

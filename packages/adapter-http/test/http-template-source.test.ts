@@ -1,5 +1,6 @@
 import { ManualClock, NotifyError } from '@notify/email-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejectionBy } from '../../../test-support/thrown.js';
 import { createHttpTemplateSource, type HttpTemplateSourceOptions } from '../src/index.js';
 import { type Handler, json, type LocalHttpServer, startLocalHttpServer } from './local-http-server.js';
 
@@ -19,14 +20,7 @@ async function setup(handler: Handler, options: Partial<HttpTemplateSourceOption
   return { server, source };
 }
 
-async function failure(promise: Promise<unknown>): Promise<NotifyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!NotifyError.is(error)) throw new Error(`expected a NotifyError, got ${String(error)}`);
-  return error;
-}
+const failure = (promise: Promise<unknown>) => rejectionBy(promise, NotifyError.is);
 
 const predecessorAnswer: Handler = (_request, response) =>
   json(response, 200, { template_content: '<p>Hi {{name}}</p>', subject: 'Welcome {{name}}' });

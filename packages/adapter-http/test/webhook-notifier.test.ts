@@ -1,6 +1,7 @@
 import type { StatusEvent } from '@notify/email-core';
 import { sampleStatusEvent } from '@notify/email-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait.js';
 import {
   createWebhookNotifier,
   verifyWebhookSignature,
@@ -29,14 +30,6 @@ async function setup(handler: Handler, options: Partial<WebhookNotifierOptions> 
     ...options,
   });
   return { server, notifier };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const ok: Handler = (_r, response) => json(response, 200, { received: true });

@@ -1,17 +1,10 @@
 import { NotificationStoreToken, NotifyError } from '@notify/email-core';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test-support/thrown.js';
 import { createPostgresStore, PostgresNotificationStore, postgresStoreModule } from '../src/index.js';
 
-function configError(fn: () => unknown): NotifyError {
-  try {
-    fn();
-  } catch (error) {
-    if (NotifyError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
+const configError = (run: () => unknown) => thrownBy(run, NotifyError.is);
 
 describe('PostgresStoreOptions validation', () => {
   it.each([

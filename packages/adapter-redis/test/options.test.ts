@@ -2,18 +2,11 @@ import { once } from 'node:events';
 import { NotifyError, RateLimiterToken } from '@notify/email-core';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test-support/thrown.js';
 import { createRedisRateLimiter, RedisRateLimiter, redisRateLimiterModule } from '../src/index.js';
 import { REDIS_URL } from './redis-helpers.js';
 
-function configError(fn: () => unknown): NotifyError {
-  try {
-    fn();
-  } catch (error) {
-    if (NotifyError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
+const configError = (run: () => unknown) => thrownBy(run, NotifyError.is);
 
 describe('RedisRateLimiterOptions validation', () => {
   const ok = { url: REDIS_URL, ratePerSecond: 1, burst: 1 };

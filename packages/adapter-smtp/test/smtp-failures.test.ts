@@ -1,6 +1,7 @@
 import { type MailMessage, NotifyError } from '@notify/email-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
+import { rejectionBy } from '../../../test-support/thrown.js';
 import { createSmtpTransport, type SmtpMailTransport, type SmtpTransportOptions } from '../src/index.js';
 
 let peer: SmtpPeer | undefined;
@@ -28,14 +29,7 @@ const mail: MailMessage = {
   headers: { 'X-Request-ID': 'req-f' },
 };
 
-async function failure(promise: Promise<unknown>): Promise<NotifyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!NotifyError.is(error)) throw new Error(`expected a NotifyError, got ${String(error)}`);
-  return error;
-}
+const failure = (promise: Promise<unknown>) => rejectionBy(promise, NotifyError.is);
 
 describe('SmtpMailTransport failure classification', () => {
   it('RCPT 550 is permanent, keeping the reply code and text', async () => {

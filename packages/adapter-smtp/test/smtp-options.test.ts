@@ -1,17 +1,11 @@
 import { NotifyError } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test-support/thrown.js';
 import { createEmlFileTransport, createSmtpTransport, type SmtpTransportOptions } from '../src/index.js';
 import { resolveSmtpOptions } from '../src/smtp-options.js';
 
-function configError(options: unknown): NotifyError {
-  try {
-    createSmtpTransport(options as SmtpTransportOptions);
-  } catch (error) {
-    if (NotifyError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
+const configError = (options: unknown) =>
+  thrownBy(() => createSmtpTransport(options as SmtpTransportOptions), NotifyError.is);
 
 describe('SMTP transport options', () => {
   it.each([

@@ -1,16 +1,8 @@
 import { InMemoryNotificationQueue, NotifyError, type QueueMessage } from '@notify/email-core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { body, makeHarness, rejectionOf } from './use-case-harness.js';
+import { describe, expect, it } from 'vitest';
+import { body, harnessStoppedAfterEach, makeHarness, rejectionOf } from './use-case-harness.js';
 
-const harnesses: ReturnType<typeof makeHarness>[] = [];
-function harness(...args: Parameters<typeof makeHarness>) {
-  const h = makeHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) await h.engine.stop();
-});
+const harness = harnessStoppedAfterEach();
 
 describe('acceptNotification', () => {
   it('stores a queued record and answers with its task id', async () => {

@@ -12,9 +12,7 @@ import {
   type UpdateGuard,
 } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
-import { makeHarness, rejectionOf, WELCOME } from './use-case-harness.js';
-
-type Harness = ReturnType<typeof makeHarness>;
+import { type Harness, makeHarness, rejectionOf, WELCOME } from './use-case-harness.js';
 
 const PERMANENT = () => new NotifyError('SMTP_PERMANENT', '550 5.1.1 mailbox unknown', { responseCode: 550 });
 const TRANSIENT = () => new NotifyError('SMTP_TRANSIENT', '451 4.3.0 try later', { responseCode: 451 });

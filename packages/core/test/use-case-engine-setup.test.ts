@@ -21,6 +21,7 @@ import {
 } from '@notify/email-core';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test-support/thrown.js';
 import { body, WELCOME } from './use-case-harness.js';
 
 function ports() {
@@ -32,15 +33,7 @@ function ports() {
   };
 }
 
-function configError(run: () => unknown): NotifyError {
-  try {
-    run();
-  } catch (error) {
-    if (NotifyError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
+const configError = (run: () => unknown) => thrownBy(run, NotifyError.is);
 
 describe('createEmailEngine options', () => {
   it('names every bad key in one CONFIG_INVALID', () => {

@@ -11,6 +11,7 @@ import {
   type QueueMessage,
   type Template,
 } from '@notify/email-core';
+import { afterEach } from 'vitest';
 
 export const WELCOME: Template = {
   code: 'welcome',
@@ -48,6 +49,24 @@ export function makeHarness(harness: HarnessOptions = {}) {
     };
   };
   return { clock, store, queue, transport, templates, notifier, engine, accept };
+}
+
+export type Harness = ReturnType<typeof makeHarness>;
+
+/**
+ * `makeHarness` for one test file, with every engine it made stopped after each test (its relay
+ * and recovery timers would otherwise outlive the test). Call it at the top of the file.
+ */
+export function harnessStoppedAfterEach(): typeof makeHarness {
+  const made: Harness[] = [];
+  afterEach(async () => {
+    for (const h of made.splice(0)) await h.engine.stop();
+  });
+  return (options) => {
+    const h = makeHarness(options);
+    made.push(h);
+    return h;
+  };
 }
 
 let counter = 0;

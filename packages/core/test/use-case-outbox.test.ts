@@ -1,6 +1,6 @@
 import { InMemoryNotificationQueue, type PublishOptions, type QueueMessage } from '@notify/email-core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { body, makeHarness } from './use-case-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { body, harnessStoppedAfterEach, makeHarness } from './use-case-harness.js';
 
 /** Records each publish call, so batching is visible. */
 class CountingQueue extends InMemoryNotificationQueue {
@@ -11,15 +11,7 @@ class CountingQueue extends InMemoryNotificationQueue {
   }
 }
 
-const harnesses: ReturnType<typeof makeHarness>[] = [];
-function harness(...args: Parameters<typeof makeHarness>) {
-  const h = makeHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) await h.engine.stop();
-});
+const harness = harnessStoppedAfterEach();
 
 describe('outbox relay', () => {
   it('publishes accepted notifications after the answer and marks them published', async () => {

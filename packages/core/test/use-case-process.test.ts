@@ -1,6 +1,6 @@
 import { messageIdFor, NotifyError, type QueueMessage } from '@notify/email-core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeHarness, rejectionOf } from './use-case-harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, harnessStoppedAfterEach, rejectionOf } from './use-case-harness.js';
 
 /** The message was handed back to the queue because another claim holds the record. */
 async function busy(processing: Promise<unknown>): Promise<boolean> {
@@ -8,21 +8,13 @@ async function busy(processing: Promise<unknown>): Promise<boolean> {
   return NotifyError.is(error) && error.code === 'UNAVAILABLE' && /held by another claim/.test(error.message);
 }
 
-const harnesses: ReturnType<typeof makeHarness>[] = [];
-function harness(...args: Parameters<typeof makeHarness>) {
-  const h = makeHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) await h.engine.stop();
-});
+const harness = harnessStoppedAfterEach();
 
 const transient = () => new NotifyError('SMTP_TRANSIENT', '421 4.3.2 try again later', { responseCode: 421 });
 const permanent = () => new NotifyError('SMTP_PERMANENT', '550 5.1.1 no such user', { responseCode: 550 });
 
 /** Publishes that retries and deferrals made (the outbox's own accept publishes excluded). */
-function delayedPublishes(h: ReturnType<typeof makeHarness>, requestId: string) {
+function delayedPublishes(h: Harness, requestId: string) {
   return h.queue.published.filter((p) => p.message.requestId === requestId && p.delayMs > 0);
 }
 

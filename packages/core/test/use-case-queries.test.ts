@@ -1,16 +1,8 @@
 import { NotifyError } from '@notify/email-core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { body, makeHarness, rejectionOf } from './use-case-harness.js';
+import { describe, expect, it } from 'vitest';
+import { body, type Harness, harnessStoppedAfterEach, rejectionOf } from './use-case-harness.js';
 
-const harnesses: ReturnType<typeof makeHarness>[] = [];
-function harness(...args: Parameters<typeof makeHarness>) {
-  const h = makeHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) await h.engine.stop();
-});
+const harness = harnessStoppedAfterEach();
 
 describe('getNotification', () => {
   it('returns the API view with ISO-8601 UTC times', async () => {
@@ -45,7 +37,7 @@ describe('getNotification', () => {
 });
 
 describe('listNotifications', () => {
-  async function seed(h: ReturnType<typeof makeHarness>) {
+  async function seed(h: Harness) {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const message = await h.accept({ request_id: `list-${i}`, user_id: i < 4 ? 'u-list' : 'u-other' });

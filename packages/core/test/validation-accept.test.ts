@@ -1,22 +1,10 @@
 import { NotifyError, parseAcceptBody } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
+import { SEED_REQUEST } from '../../../test-support/seed-request.js';
 
-/** The seed README's example body. */
+/** The seed README's example body, a fresh copy each time (cases change it). */
 function validBody(): Record<string, unknown> {
-  return {
-    notification_type: 'email',
-    user_id: '550e8400-e29b-41d4-a716-446655440000',
-    template_code: 'welcome_email',
-    variables: {
-      name: 'John Doe',
-      email: 'john@example.com',
-      link: 'https://example.com/verify',
-      subject: 'Welcome to Our Platform',
-    },
-    request_id: 'req-12345-67890',
-    priority: 10,
-    metadata: {},
-  };
+  return structuredClone(SEED_REQUEST);
 }
 
 function failure(body: unknown, key?: string): NotifyError {

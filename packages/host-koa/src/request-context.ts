@@ -33,6 +33,7 @@ export function requestContext(logger: Logger): Middleware<RequestState> {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     ctx.state.log.info(
       {
+        ...ctx.state.accessLog,
         method: ctx.method,
         path: ctx.path,
         status: ctx.status,

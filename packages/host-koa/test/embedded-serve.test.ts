@@ -1,91 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type RunningProcess, startSourceBin } from '../../../test-support/processes.js';
+import { SEED_REQUEST, SEED_REQUEST_TEXT } from '../../../test-support/seed-request.js';
+import { waitFor, within } from '../../../test-support/wait.js';
 
 // The embedded service as `pnpm start` runs it, but from source: a real child process with a
 // clean environment (nothing configured but the port and the outbox folder).
-const loader = fileURLToPath(new URL('../../host-worker/test/ts-source-loader.mjs', import.meta.url));
 const serveBin = fileURLToPath(new URL('../src/bin/serve.ts', import.meta.url));
-
-/** The seed README's Quick Start step 7 body, byte for byte. */
-const SEED_BODY = `{
-       "notification_type": "email",
-       "user_id": "550e8400-e29b-41d4-a716-446655440000",
-       "template_code": "welcome_email",
-       "variables": {
-         "name": "John Doe",
-         "email": "john@example.com",
-         "link": "https://example.com/verify",
-         "subject": "Welcome to Our Platform"
-       },
-       "request_id": "req-12345-67890",
-       "priority": 10,
-       "metadata": {}
-     }`;
-
-interface Running {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startServe(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', loader, serveBin], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const lines: Array<Record<string, unknown>> = [];
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    const complete = out.split('\n');
-    out = complete.pop() ?? '';
-    for (const line of complete) {
-      if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, stdout: () => JSON.stringify(lines) + out, stderr: () => err, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const startServe = (env: Record<string, string>) => startSourceBin(serveBin, env);
 
 describe('embedded service (serve.js) as a child process', () => {
   let outbox: string;
   let port: number;
-  let service: Running;
+  let service: RunningProcess;
 
   beforeAll(async () => {
     outbox = mkdtempSync(join(tmpdir(), 'notify-serve-test-'));
@@ -120,7 +51,7 @@ describe('embedded service (serve.js) as a child process', () => {
     const accepted = await fetch(`http://127.0.0.1:${port}/api/v1/notifications/`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: SEED_BODY,
+      body: SEED_REQUEST_TEXT,
     });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({
@@ -133,7 +64,7 @@ describe('embedded service (serve.js) as a child process', () => {
     const acceptedAt = Date.now();
     const delivered = await waitFor(
       async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/api/v1/notifications/req-12345-67890/`);
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/notifications/${SEED_REQUEST.request_id}/`);
         const body = (await res.json()) as { data: { status: string } };
         return body.data.status === 'delivered' ? body : undefined;
       },
@@ -163,10 +94,7 @@ describe('embedded service (serve.js) as a child process', () => {
 
   it('exits 0 on SIGTERM', async () => {
     service.child.kill('SIGTERM');
-    const code = await Promise.race([
-      service.exited,
-      new Promise((resolve) => setTimeout(() => resolve('hung'), 15_000)),
-    ]);
+    const code = await within(service.exited, 15_000);
     expect(code).toBe(0);
     expect(service.lines.some((l) => l.message === 'Shutdown complete')).toBe(true);
   });
@@ -175,10 +103,7 @@ describe('embedded service (serve.js) as a child process', () => {
 describe('embedded service with an invalid configuration', () => {
   it('prints one message naming every bad variable, without secret values, and exits 1', async () => {
     const run = startServe({ PORT: 'eighty', LOG_LEVEL: 'chatty', REDIS_URL: 'localhost:hunter2' });
-    const code = await Promise.race([
-      run.exited,
-      new Promise((resolve) => setTimeout(() => resolve('hung'), 15_000)),
-    ]);
+    const code = await within(run.exited, 15_000);
     expect(code).toBe(1);
     const stderr = run.stderr().trim();
     expect(stderr.split('\n')).toHaveLength(1);

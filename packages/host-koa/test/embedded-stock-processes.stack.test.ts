@@ -1,79 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@notify/adapter-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
+import { freePort, type RunningProcess, startSourceBin } from '../../../test-support/processes.js';
 import { createTestVhost, type TestVhost } from '../../../test-support/rabbitmq.js';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
+import { until, within } from '../../../test-support/wait.js';
 
 // The production shape, from source: one notify-api and one notify-worker process on a real
 // PostgreSQL database, RabbitMQ vhost and SMTP peer.
-const loader = fileURLToPath(new URL('../../host-worker/test/ts-source-loader.mjs', import.meta.url));
 const apiBin = fileURLToPath(new URL('../src/bin/api.ts', import.meta.url));
 const workerBin = fileURLToPath(new URL('../../host-worker/src/bin/worker.ts', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(bin: string, env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', loader, bin], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let partial = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, stderr: () => err, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
-  return Promise.race([
-    promise,
-    new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms)),
-  ]);
-}
 
 describe('notify-api + notify-worker processes on PostgreSQL, RabbitMQ and SMTP', () => {
   let database: TestDatabase;
   let vhost: TestVhost;
   let smtp: SmtpPeer;
-  let api: Running;
-  let worker: Running;
+  let api: RunningProcess;
+  let worker: RunningProcess;
   let port: number;
 
   beforeAll(async () => {
@@ -92,8 +36,8 @@ describe('notify-api + notify-worker processes on PostgreSQL, RabbitMQ and SMTP'
       EMAIL_FROM: 'Notify <noreply@notify.test>',
       API_KEYS: 'test-key-0123456789abcdef',
     };
-    api = start(apiBin, { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    worker = start(workerBin, env);
+    api = startSourceBin(apiBin, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    worker = startSourceBin(workerBin, env);
     await until(
       () => {
         for (const p of [api, worker]) {

@@ -60,11 +60,20 @@ describe('X-Request-ID and logging', () => {
     const res = await api.post(body, { 'X-Request-ID': 'trace-abc-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
     const lines = api.logs.filter((line) => line.correlation_id === 'trace-abc-123');
+    // One info line per accepted request: the access line, carrying the ids DESIGN.md asks for.
+    expect(lines.filter((line) => line.level === 'INFO').map((line) => line.message)).toEqual([
+      'request completed',
+    ]);
     const access = lines.find((line) => line.message === 'request completed');
-    expect(access).toMatchObject({ method: 'POST', path: '/api/v1/notifications/', status: 202 });
+    expect(access).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/notifications/',
+      status: 202,
+      request_id: body.request_id,
+      task_id: (res.body.data as { task_id: string }).task_id,
+      replayed: false,
+    });
     expect(typeof access?.duration_ms).toBe('number');
-    const accepted = lines.find((line) => line.message === 'notification accepted');
-    expect(accepted?.request_id).toBe(body.request_id);
     // The correlation id travels with the notification into the queue and the worker.
     expect((await api.store.getByRequestId(body.request_id as string))?.correlationId).toBe('trace-abc-123');
   });

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
+import { BatchedDestination } from './batched-destination.js';
+import { createRedactor } from './log-redaction.js';
 
 export interface CreateLoggerOptions {
   /** pino level name: `trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`. Default `info`. */
@@ -7,15 +9,19 @@ export interface CreateLoggerOptions {
   /** Written as the `logger` field of every line. Default `notify-email`. */
   name?: string;
   /**
-   * Replace recipient addresses (`to_email`, `email`, `to`) with `[REDACTED]`. Default true:
-   * addresses are personal data, and logs travel further than the database does.
+   * Replace recipient addresses (`to_email`, `email`, `to`, and any address quoted in free text
+   * such as an SMTP reply in an error) with `[REDACTED]`. Default true: addresses are personal
+   * data, and logs travel further than the database does.
    */
   redactEmails?: boolean;
-  /** Where lines go; default stdout. Tests pass a capturing stream. */
+  /**
+   * Where lines go. Default: stdout, the lines of one event-loop turn written together
+   * (`BatchedDestination`, flushed on exit). Tests pass a capturing stream.
+   */
   destination?: pino.DestinationStream;
 }
 
-/** Keys that hold credentials, wherever they appear (top level, one or two objects down). */
+/** Keys that hold credentials, wherever they appear (at any depth, in bindings too). */
 const SECRET_KEYS = [
   'password',
   'pass',
@@ -26,22 +32,33 @@ const SECRET_KEYS = [
   'apiKeys',
   'api_keys',
   'authorization',
-  'Authorization',
   'cookie',
-  '"x-api-key"',
-  '"set-cookie"',
+  'x-api-key',
+  'set-cookie',
 ];
 
 const RECIPIENT_KEYS = ['to_email', 'toEmail', 'email', 'to'];
 
 export const REDACTED = '[REDACTED]';
 
-/** Paths for pino's redaction: the key itself, and the same key nested one or two levels deep. */
-function pathsFor(keys: string[]): string[] {
-  return keys.flatMap((key) => {
-    const access = key.startsWith('"') ? `[${key}]` : `.${key}`;
-    return [key.startsWith('"') ? `[${key}]` : key, `*${access}`, `*.*${access}`];
-  });
+/**
+ * An address quoted in free text (an SMTP reply inside an error message, a message string), as it
+ * appears in the JSON line. It starts after a character that cannot be part of the address, or
+ * right after a JSON escape (`\n`, `\t`, …) so the escape stays intact and the line stays valid
+ * JSON; the domain must end in a letter label, so `pino@10.4.0` is not an address.
+ */
+const ADDRESS_IN_TEXT =
+  /(?:(?<=\\[nrtbf])|(?<![\\\w.%+-]))[\w.%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w-])/g;
+
+/** Keys a serializer rewrites before writing; their output is redacted by the serializer itself. */
+const SERIALIZED_KEYS: ReadonlySet<string> = new Set(['err', 'error']);
+
+/** One stdout destination per process, shared by every logger made without one. */
+let stdout: BatchedDestination | undefined;
+
+function stdoutDestination(): BatchedDestination {
+  stdout ??= new BatchedDestination({ fd: 1 });
+  return stdout;
 }
 
 /**
@@ -51,30 +68,44 @@ function pathsFor(keys: string[]): string[] {
  */
 export function createLogger(options: CreateLoggerOptions = {}): pino.Logger {
   const redactEmails = options.redactEmails ?? true;
-  const paths = pathsFor(SECRET_KEYS).concat(redactEmails ? pathsFor(RECIPIENT_KEYS) : []);
+  const redact = createRedactor(SECRET_KEYS.concat(redactEmails ? RECIPIENT_KEYS : []), REDACTED);
+  const redactError = (value: unknown): unknown => redact(pino.stdSerializers.err(value as Error));
   const name = options.name ?? 'notify-email';
   // `logger` comes from a mixin rather than `base`, so that a child that binds its own `logger`
   // (the engine binds `email-engine`) replaces it instead of writing the key twice: some log
-  // stores (Elasticsearch among them) reject a line with a duplicate key.
-  const ownName = new WeakMap<object, boolean>();
+  // stores (Elasticsearch among them) reject a line with a duplicate key. The instance's bindings
+  // are already a JSON fragment; a string search there costs far less than `bindings()`, which
+  // parses it, and a quoted key inside a bound string value is escaped, so it cannot match.
+  const chindings = pino.symbols.chindingsSym;
   const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     messageKey: 'message',
     base: { pid: process.pid, hostname: hostname() },
-    mixin: (_object, _level, instance) => {
-      let named = ownName.get(instance);
-      if (named === undefined) {
-        named = 'logger' in instance.bindings();
-        ownName.set(instance, named);
-      }
-      return named ? {} : { logger: name };
-    },
+    mixin: (_object, _level, instance) =>
+      (instance as unknown as Record<symbol, string>)[chindings]?.includes(',"logger":')
+        ? {}
+        : { logger: name },
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     formatters: {
       level: (label) => ({ level: label.toUpperCase() }),
+      // Redaction of the logged object, once per line (bindings: once per child, below).
+      log: (object) => redact(object, SERIALIZED_KEYS) as Record<string, unknown>,
     },
-    redact: { paths, censor: REDACTED },
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    serializers: { err: redactError, error: redactError },
   };
-  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  if (redactEmails) {
+    // Most lines hold no `@` at all; the search for one is far cheaper than the expression.
+    pinoOptions.hooks = {
+      streamWrite: (line) => (line.includes('@') ? line.replace(ADDRESS_IN_TEXT, REDACTED) : line),
+    };
+  }
+  const logger = pino(pinoOptions, options.destination ?? stdoutDestination());
+  // pino applies `formatters.bindings` to the root's base only, not to a child's bindings; every
+  // child is created from its parent with Object.create, so this own `child` of the root is the
+  // `child` of every descendant, and each one's bindings are redacted once, when it is made.
+  const child = logger.child;
+  logger.child = function redactedChild(this: pino.Logger, bindings, childOptions) {
+    return child.call(this, redact(bindings) as pino.Bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }

@@ -3,32 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
 import { createTestVhost, type TestVhost } from '../../../test-support/rabbitmq.js';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
+import { until } from '../../../test-support/wait.js';
 import { composeService } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startWorker } from '../src/worker.js';
-
-function body(requestId: string) {
-  return {
-    notification_type: 'email',
-    user_id: 'user-1',
-    template_code: 'welcome_email',
-    variables: { name: 'Ada', email: 'ada@example.com', link: 'https://example.com/verify' },
-    request_id: requestId,
-  };
-}
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const quiet = () => createLogger({ level: 'silent' });
+import { body, isDelivered, quiet, startWorkerOn } from './compose-fixtures.js';
 
 describe('composeService on the real adapters (PostgreSQL, RabbitMQ, SMTP, Redis)', () => {
   let database: TestDatabase;
@@ -63,19 +41,12 @@ describe('composeService on the real adapters (PostgreSQL, RabbitMQ, SMTP, Redis
       expect(decision?.allowed).toBe(true);
 
       api.engine.startRelay();
-      const worker = await startWorker({
-        engine: workerService.engine,
-        queue: workerService.queue,
-        concurrency: 2,
-        logger: workerService.logger,
-      });
+      const worker = await startWorkerOn(workerService, 2);
       await api.engine.acceptNotification({ body: body('compose-real-1'), correlationId: 'corr-real-1' });
       const [received] = await smtp.waitFor(1, 10_000);
       expect(received?.subject).toBe('Welcome, Ada!');
       expect(received?.to).toEqual(['ada@example.com']);
-      await until(async () =>
-        (await api.engine.getNotification('compose-real-1')).status === 'delivered' ? true : undefined,
-      );
+      await until(() => isDelivered(api, 'compose-real-1'));
       await worker.stop();
     } finally {
       await Promise.all([api.close(), workerService.close()]);

@@ -6,32 +6,11 @@ import { isAbsolute, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type InMemoryNotificationQueue, NotifyError } from '@notify/email-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait.js';
 import { composeService } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { startWorker } from '../src/worker.js';
-
-function body(requestId: string, email = 'ada@example.com') {
-  return {
-    notification_type: 'email',
-    user_id: 'user-1',
-    template_code: 'welcome_email',
-    variables: { name: 'Ada', email, link: 'https://example.com/verify' },
-    request_id: requestId,
-  };
-}
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const quiet = () => createLogger({ level: 'silent' });
+import { body, isDelivered, quiet, startWorkerOn } from './compose-fixtures.js';
 
 describe('composeService, embedded on the in-memory defaults', () => {
   let outbox: string;
@@ -57,21 +36,14 @@ describe('composeService, embedded on the in-memory defaults', () => {
     expect(service.outboxDir).toBe(outbox);
     expect(service.rateLimiter).toBeDefined();
     service.engine.startRelay();
-    const worker = await startWorker({
-      engine: service.engine,
-      queue: service.queue,
-      concurrency: 2,
-      logger: service.logger,
-    });
+    const worker = await startWorkerOn(service, 2);
 
     const accepted = await service.engine.acceptNotification({
       body: body('compose-1'),
       correlationId: 'corr-compose-1',
     });
     expect(accepted.status).toBe('queued');
-    await until(async () =>
-      (await service.engine.getNotification('compose-1')).status === 'delivered' ? true : undefined,
-    );
+    await until(() => isDelivered(service, 'compose-1'));
     const files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);
     const eml = readFileSync(join(outbox, files[0] ?? ''), 'utf8');
@@ -97,19 +69,12 @@ describe('composeService, embedded on the in-memory defaults', () => {
       expect(isAbsolute(service.outboxDir ?? '')).toBe(true);
       expect(existsSync(service.outboxDir ?? '')).toBe(true);
       service.engine.startRelay();
-      const worker = await startWorker({
-        engine: service.engine,
-        queue: service.queue,
-        concurrency: 1,
-        logger: service.logger,
-      });
+      const worker = await startWorkerOn(service, 1);
       await service.engine.acceptNotification({
         body: body('compose-2', 'grace@example.com'),
         correlationId: 'c-2',
       });
-      await until(async () =>
-        (await service.engine.getNotification('compose-2')).status === 'delivered' ? true : undefined,
-      );
+      await until(() => isDelivered(service, 'compose-2'));
       await worker.stop();
       expect(lines.join('')).not.toContain('grace@example.com');
     } finally {
@@ -186,17 +151,12 @@ describe('composeService with the HTTP template service and status callbacks', (
     try {
       expect(service.backends).toMatchObject({ templates: 'http', notifier: 'webhook' });
       service.engine.startRelay();
-      const worker = await startWorker({
-        engine: service.engine,
-        queue: service.queue,
-        concurrency: 1,
-        logger: service.logger,
-      });
+      const worker = await startWorkerOn(service, 1);
       await service.engine.acceptNotification({
         body: { ...body('compose-http-1'), template_code: 'remote_welcome' },
         correlationId: 'c-http-1',
       });
-      await until(() => (callbacks.length > 0 ? true : undefined));
+      await until(() => callbacks.length > 0);
       await worker.stop();
 
       expect(templateRequests).toEqual(['/templates/remote_welcome']);

@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotifyError } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test-support/thrown.js';
 import { loadConfig, rabbitmqUrlFromParts } from '../src/config.js';
 
-function configError(env: NodeJS.ProcessEnv): NotifyError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (NotifyError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected loadConfig to throw');
-}
+const configError = (env: NodeJS.ProcessEnv) => thrownBy(() => loadConfig(env), NotifyError.is);
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with nothing set', () => {

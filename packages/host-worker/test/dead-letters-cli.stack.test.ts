@@ -1,47 +1,18 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createPostgresStore, migrate, type PostgresNotificationStore } from '@notify/adapter-postgres';
 import type { AttemptRecord, Notification } from '@notify/email-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
+import { runToExit, sourceNodeArgs } from '../../../test-support/processes.js';
 import { createTestVhost, queueDepths, type TestVhost } from '../../../test-support/rabbitmq.js';
 
 // notify-dead-letters run from source as a real child process, on PostgreSQL and RabbitMQ.
-const loader = fileURLToPath(new URL('./ts-source-loader.mjs', import.meta.url));
 const bin = fileURLToPath(new URL('../src/bin/dead-letters.ts', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', loader, bin, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    // The CLI must end by itself: a pool or a broker connection left open would hang it here.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`notify-dead-letters ${args.join(' ')} did not exit; stderr: ${stderr}`));
-    }, 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The CLI must end by itself: a pool or a broker connection left open would hang it. */
+const runCli = (args: string[], env: Record<string, string>) =>
+  runToExit(process.execPath, sourceNodeArgs(bin, args), { env, timeoutMs: 60_000 });
 
 const T0 = Date.parse('2030-03-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);

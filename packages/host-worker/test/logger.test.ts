@@ -106,4 +106,57 @@ describe('createLogger', () => {
     );
     expect(shown.lines()[0]).toMatchObject({ to_email: 'john@example.com', password: REDACTED });
   });
+
+  it('redacts at any depth, in arrays, in nested bindings and in an error, without touching the caller', () => {
+    const out = capture();
+    const logged = {
+      batch: [{ message: { envelope: { recipients: [{ to: 'deep@example.com', name: 'Ada' }] } } }],
+      sent_at: new Date('2026-01-02T03:04:05.000Z'),
+    };
+    const failure = Object.assign(new Error('auth failed'), {
+      code: 'EAUTH',
+      config: { auth: { user: 'mailer', pass: 'p-in-error' } },
+    });
+    createLogger({ destination: out.stream })
+      .child({ smtp: { pool: { auth: { password: 'p-binding-deep' } } }, email: 'bound@example.com' })
+      .error({ ...logged, err: failure }, 'batch failed');
+    const raw = out.raw();
+    for (const hidden of ['deep@example.com', 'p-in-error', 'p-binding-deep', 'bound@example.com']) {
+      expect(raw).not.toContain(hidden);
+    }
+    const [line] = out.lines();
+    expect(line).toMatchObject({
+      batch: [{ message: { envelope: { recipients: [{ to: REDACTED, name: 'Ada' }] } } }],
+      sent_at: '2026-01-02T03:04:05.000Z',
+      smtp: { pool: { auth: { password: REDACTED } } },
+      email: REDACTED,
+      // The error keeps what the serializer makes of it: type, message and stack.
+      err: {
+        type: 'Error',
+        message: 'auth failed',
+        code: 'EAUTH',
+        config: { auth: { user: 'mailer', pass: REDACTED } },
+      },
+    });
+    expect(String((line?.err as { stack?: unknown } | undefined)?.stack)).toContain('auth failed');
+    // The caller's objects are copied where redacted, never changed.
+    expect(logged.batch[0]?.message.envelope.recipients[0]?.to).toBe('deep@example.com');
+    expect(failure.config.auth.pass).toBe('p-in-error');
+  });
+
+  it('matches keys whatever their case and replaces an object nested past the depth limit whole', () => {
+    const out = capture();
+    let nested: Record<string, unknown> = { to: 'bottom@example.com' };
+    for (let i = 0; i < 12; i += 1) nested = { level: nested };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    createLogger({ destination: out.stream }).info(
+      { headers: { Authorization: 'Bearer k-upper', 'X-API-KEY': 'k-shout' }, nested, cyclic },
+      'odd shapes',
+    );
+    const raw = out.raw();
+    for (const hidden of ['k-upper', 'k-shout', 'bottom@example.com']) expect(raw).not.toContain(hidden);
+    expect(raw).toContain('[Too deep]');
+    expect(out.lines()[0]?.headers).toEqual({ Authorization: REDACTED, 'X-API-KEY': REDACTED });
+  });
 });

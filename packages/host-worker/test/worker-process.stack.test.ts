@@ -1,59 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@notify/adapter-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
+import { startSourceBin } from '../../../test-support/processes.js';
 import { createTestVhost, type TestVhost } from '../../../test-support/rabbitmq.js';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
+import { until, within } from '../../../test-support/wait.js';
 import { composeService, type Service } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 
 // The stock worker process, run from source as a real child process.
-const loader = fileURLToPath(new URL('./ts-source-loader.mjs', import.meta.url));
 const workerBin = fileURLToPath(new URL('../src/bin/worker.ts', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startWorkerProcess(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', loader, workerBin], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let partial = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, stderr: () => err, exited };
-}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
-  return Promise.race([
-    promise,
-    new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms)),
-  ]);
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const startWorkerProcess = (env: Record<string, string>) => startSourceBin(workerBin, env);
 
 describe('notify-worker process', () => {
   let database: TestDatabase;

@@ -1,5 +1,6 @@
 import { InMemoryNotificationQueue, type QueueMessage, silentLogger } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait.js';
 import { startWorker } from '../src/worker.js';
 
 function message(n: number): QueueMessage {
@@ -42,21 +43,13 @@ function gatedEngine() {
 
 const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await tick(5);
-  }
-}
-
 describe('startWorker', () => {
   it('processes at most `concurrency` messages at once, and all of them in the end', async () => {
     const queue = new InMemoryNotificationQueue();
     const gated = gatedEngine();
     const worker = await startWorker({ engine: gated.engine, queue, concurrency: 3, logger: silentLogger });
     await queue.publish(Array.from({ length: 10 }, (_, i) => message(i)));
-    await until(() => gated.started.length === 3);
+    await until(() => gated.started.length === 3, 2000);
     await tick(30);
     expect(gated.started).toHaveLength(3);
     expect(worker.inFlight).toBe(3);
@@ -74,7 +67,7 @@ describe('startWorker', () => {
     const gated = gatedEngine();
     const worker = await startWorker({ engine: gated.engine, queue, concurrency: 2, logger: silentLogger });
     await queue.publish([message(1), message(2), message(3), message(4)]);
-    await until(() => gated.started.length === 2);
+    await until(() => gated.started.length === 2, 2000);
 
     let stopped = false;
     const stopping = worker.stop().then(() => {
@@ -107,7 +100,7 @@ describe('startWorker', () => {
     const engine = { processNotification: () => new Promise<never>(() => {}) };
     const worker = await startWorker({ engine, queue, concurrency: 1, logger, drainTimeoutMs: 100 });
     await queue.publish([message(1)]);
-    await until(() => worker.inFlight === 1);
+    await until(() => worker.inFlight === 1, 2000);
     const started = Date.now();
     await worker.stop();
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
@@ -127,7 +120,7 @@ describe('startWorker', () => {
     };
     const worker = await startWorker({ engine, queue, concurrency: 1, logger: silentLogger });
     await queue.publish([message(7)]);
-    await until(() => calls.length === 2);
+    await until(() => calls.length === 2, 2000);
     await queue.whenIdle();
     expect(calls).toEqual(['req-7', 'req-7']);
     expect(queue.deadLetters).toHaveLength(0);

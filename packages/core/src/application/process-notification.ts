@@ -49,7 +49,7 @@ export async function processNotification(
   const run = new Attempt(ctx, claimed, leaseOwner, message, log);
   const breakerState = ctx.breaker.state();
   if (breakerState === 'open') return run.defer(ctx.breaker.retryAfterMs());
-  const failure = await renderAndSend(ctx, claimed, message, log);
+  const failure = await renderAndSend(ctx, claimed, run.correlationId, log);
   // Outside the send's try: a store failure while recording success must not become a "retry"
   // that sends the email again; it surfaces, and the lease-expiry path sorts it out.
   if (failure === null) return run.delivered();
@@ -66,7 +66,7 @@ export async function processNotification(
 async function renderAndSend(
   ctx: EngineContext,
   record: Notification,
-  message: QueueMessage,
+  correlationId: string,
   log: Logger,
 ): Promise<NotifyError | null> {
   let template: Template;
@@ -89,10 +89,12 @@ async function renderAndSend(
       messageId: messageIdFor(record.requestId, ctx.options.fromDomain),
       headers: {
         'X-Request-ID': record.requestId,
-        'X-Correlation-ID': message.correlationId || record.correlationId,
+        'X-Correlation-ID': correlationId,
       },
     });
-    log.info({ attempt: record.attempts + 1, smtp_response: sent.response }, 'Notification delivered');
+    // Debug: the host writes the one info line per message (the worker's `Notification
+    // processed`, with the outcome); a second one per delivered email cost CPU at every send.
+    log.debug({ attempt: record.attempts + 1, smtp_response: sent.response }, 'Notification delivered');
     return null;
   } catch (thrown) {
     return classifyError(thrown);
@@ -139,15 +141,18 @@ async function notClaimed(ctx: EngineContext, message: QueueMessage, log: Logger
 /** The outcomes of one claimed attempt, each a guarded write plus its side effects. */
 class Attempt {
   private readonly attempt: number;
+  /** The message's, or the record's when the message carries none. */
+  readonly correlationId: string;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly record: Notification,
     private readonly leaseOwner: string,
-    private readonly message: QueueMessage,
+    message: QueueMessage,
     private readonly log: Logger,
   ) {
     this.attempt = record.attempts + 1;
+    this.correlationId = message.correlationId || record.correlationId;
   }
 
   async delivered(): Promise<ProcessOutcome> {
@@ -225,7 +230,7 @@ class Attempt {
     await this.ctx.queue.deadLetter({
       requestId: this.record.requestId,
       taskId: this.record.id,
-      correlationId: this.correlationId(),
+      correlationId: this.correlationId,
       errorCode,
       error,
       attempts: this.attempt,
@@ -302,7 +307,7 @@ class Attempt {
         attempts: record.attempts,
         timestamp: this.ctx.clock.now().toISOString(),
         metadata: record.metadata,
-        correlation_id: this.correlationId(),
+        correlation_id: this.correlationId,
       });
     } catch (thrown) {
       // The port promises never to throw; if one does anyway, delivery must not be undone by it.
@@ -311,11 +316,7 @@ class Attempt {
   }
 
   private queueMessage(): QueueMessage {
-    return { ...messageFor(this.record), correlationId: this.correlationId() };
-  }
-
-  private correlationId(): string {
-    return this.message.correlationId || this.record.correlationId;
+    return { ...messageFor(this.record), correlationId: this.correlationId };
   }
 }
 

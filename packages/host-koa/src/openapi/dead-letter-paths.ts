@@ -1,7 +1,7 @@
 import { DEFAULT_BULK_REPLAY_LIMIT, MAX_BULK_REPLAY_LIMIT, NOTIFICATION_STATUSES } from '@notify/email-core';
 import { z } from 'zod';
 import { listQueryParameters } from './request-schemas.js';
-import { componentRegistry } from './response-schemas.js';
+import { component, isoTime } from './response-schemas.js';
 
 /*
  * The dead-letter routes (routes/dead-letters.ts, docs/dead-letters.md) in the OpenAPI document.
@@ -21,12 +21,6 @@ export interface PathHelpers {
   jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json;
 }
 
-function component<T extends z.ZodType>(id: string, schema: T, description?: string): T {
-  componentRegistry.add(schema, description === undefined ? { id } : { id, description });
-  return schema;
-}
-
-const isoTime = z.iso.datetime().describe('ISO-8601 UTC with `Z`.');
 const errorCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/);
 
 /** The status object's fields (the `Notification` component), repeated: output objects are closed. */

@@ -9,12 +9,13 @@ import { z } from 'zod';
 
 export const componentRegistry = z.registry<{ id: string; description?: string }>();
 
-function component<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+/** Registers `schema` as the component `id` and returns it. */
+export function component<T extends z.ZodType>(id: string, schema: T, description?: string): T {
   componentRegistry.add(schema, description === undefined ? { id } : { id, description });
   return schema;
 }
 
-const isoTime = z.iso.datetime().describe('ISO-8601 UTC with `Z`.');
+export const isoTime = z.iso.datetime().describe('ISO-8601 UTC with `Z`.');
 
 const status = component(
   'NotificationStatus',

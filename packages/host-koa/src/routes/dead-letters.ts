@@ -3,6 +3,7 @@ import type { BulkReplayCommand, EmailEngine } from '@notify/email-core';
 import { ok } from '../envelope.js';
 import { assertJsonContentType, parseJson, readRawBody } from '../json-body.js';
 import type { RequestState } from '../state.js';
+import { statusPath } from './notifications.js';
 
 export interface DeadLetterRoutesOptions {
   engine: EmailEngine;
@@ -43,7 +44,7 @@ export function registerDeadLetterRoutes(
     const view = await engine.replayDeadLetter(requestId, ctx.state.correlationId);
     ctx.state.log.info({ status: view.status }, 'dead letter replayed');
     ctx.status = 202;
-    ctx.set('Location', `/api/v1/notifications/${encodeURIComponent(view.request_id)}/`);
+    ctx.set('Location', statusPath(view.request_id));
     ctx.body = ok('Dead letter re-queued for delivery', view);
   };
 

@@ -16,7 +16,7 @@ type Ctx = RouterContext<RequestState>;
 const BASE = '/api/v1/notifications';
 
 /** The location of a notification's status resource; ids are path-encoded so any id round-trips. */
-function statusPath(requestId: string): string {
+export function statusPath(requestId: string): string {
   return `${BASE}/${encodeURIComponent(requestId)}/`;
 }
 
@@ -45,8 +45,10 @@ export function registerNotificationRoutes(
       idempotencyKey,
       correlationId: ctx.state.correlationId,
     });
-    ctx.state.log = ctx.state.log.child({ task_id: result.task_id });
-    ctx.state.log.info({ replayed: result.replayed, status: result.status }, 'notification accepted');
+    // One line per accepted request, the access log's (request-context.ts): it carries these too.
+    ctx.state.accessLog = result.replayed
+      ? { task_id: result.task_id, replayed: true, notification_status: result.status }
+      : { task_id: result.task_id, replayed: false };
     ctx.status = 202;
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.set('Location', statusPath(result.request_id));
