@@ -107,5 +107,9 @@ export function createLogger(options: CreateLoggerOptions = {}): pino.Logger {
   logger.child = function redactedChild(this: pino.Logger, bindings, childOptions) {
     return child.call(this, redact(bindings) as pino.Bindings, childOptions);
   } as typeof logger.child;
+  const setBindings = logger.setBindings;
+  logger.setBindings = function redactedSetBindings(this: pino.Logger, bindings: pino.Bindings) {
+    setBindings.call(this, redact(bindings) as pino.Bindings);
+  };
   return logger;
 }

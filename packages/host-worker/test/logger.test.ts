@@ -120,8 +120,17 @@ describe('createLogger', () => {
     createLogger({ destination: out.stream })
       .child({ smtp: { pool: { auth: { password: 'p-binding-deep' } } }, email: 'bound@example.com' })
       .error({ ...logged, err: failure }, 'batch failed');
+    const later = createLogger({ destination: out.stream }).child({ component: 'smtp' });
+    later.setBindings({ auth: { token: 'k-set-later' } });
+    later.info('rebound');
     const raw = out.raw();
-    for (const hidden of ['deep@example.com', 'p-in-error', 'p-binding-deep', 'bound@example.com']) {
+    for (const hidden of [
+      'deep@example.com',
+      'p-in-error',
+      'p-binding-deep',
+      'bound@example.com',
+      'k-set-later',
+    ]) {
       expect(raw).not.toContain(hidden);
     }
     const [line] = out.lines();
