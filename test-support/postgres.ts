@@ -41,8 +41,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       if (dropped) return;
       dropped = true;
-      // WITH (FORCE) (PostgreSQL 13+) ends sessions a test forgot to close instead of failing.
-      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withAdmin(async (admin) => {
+        // A pool's end() resolves before its sockets are gone; forcing those sessions off makes
+        // the server send them a FATAL that surfaces as an unhandled 'error' in the test process.
+        // So give closing sessions a moment to leave on their own first.
+        const deadline = Date.now() + 2000;
+        while (Date.now() < deadline) {
+          const { rows } = await admin.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (Number(rows[0]?.n) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        // WITH (FORCE) (PostgreSQL 13+) ends sessions a test forgot to close instead of failing.
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      });
     },
   };
 }
