@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { until } from './wait.js';
 
 /** The esbuild loader that lets `node` run a workspace `.ts` bin directly, without a build. */
 export const TS_SOURCE_LOADER = fileURLToPath(
@@ -134,4 +135,33 @@ export function startSourceBin(bin: string, env: Record<string, string>): Runnin
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, lines, stdout: () => out, stderr: () => err, exited };
+}
+
+const API_BIN = fileURLToPath(new URL('../packages/host-koa/src/bin/api.ts', import.meta.url));
+const WORKER_BIN = fileURLToPath(new URL('../packages/host-worker/src/bin/worker.ts', import.meta.url));
+
+/**
+ * Starts the stock `notify-api` (on `port`, loopback) and one `notify-worker` from their sources
+ * with the same environment, and resolves once both say they are ready.
+ */
+export async function startApiAndWorker(
+  env: Record<string, string>,
+  port: number,
+): Promise<{ api: RunningProcess; worker: RunningProcess }> {
+  const api = startSourceBin(API_BIN, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const worker = startSourceBin(WORKER_BIN, env);
+  await until(
+    () => {
+      for (const p of [api, worker]) {
+        if (p.child.exitCode !== null) throw new Error(`process exited early: ${p.stderr()}`);
+      }
+      return (
+        api.lines.some((l) => String(l.message).startsWith('Email service listening')) &&
+        worker.lines.some((l) => l.message === 'Worker ready')
+      );
+    },
+    25_000,
+    'both processes to start',
+  );
+  return { api, worker };
 }

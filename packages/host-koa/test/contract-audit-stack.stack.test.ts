@@ -9,7 +9,7 @@ import { migrate } from '@notify/adapter-postgres';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
-import { freePort, type RunningProcess, startSourceBin } from '../../../test-support/processes.js';
+import { freePort, type RunningProcess, startApiAndWorker } from '../../../test-support/processes.js';
 import { createTestVhost, type TestVhost } from '../../../test-support/rabbitmq.js';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
 import { until } from '../../../test-support/wait.js';
@@ -19,8 +19,6 @@ import { until } from '../../../test-support/wait.js';
 // requires STARTTLS and a login, a template folder on disk and a signing status-callback receiver.
 // One X-Request-ID must follow a notification through both processes into the mail and the callback.
 
-const apiBin = fileURLToPath(new URL('../src/bin/api.ts', import.meta.url));
-const workerBin = fileURLToPath(new URL('../../host-worker/src/bin/worker.ts', import.meta.url));
 const peerCertFile = join(
   dirname(fileURLToPath(import.meta.url)),
   '../../../test-support/tls/smtp-peer-cert.pem',
@@ -110,21 +108,7 @@ describe('contract audit on the real stack (API and worker processes)', { timeou
       LOG_LEVEL: 'debug',
       API_KEYS: API_KEY,
     };
-    api = startSourceBin(apiBin, { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    worker = startSourceBin(workerBin, env);
-    await until(
-      () => {
-        for (const p of [api, worker]) {
-          if (p.child.exitCode !== null) throw new Error(`process exited early: ${p.stderr()}`);
-        }
-        return (
-          api.lines.some((l) => String(l.message).startsWith('Email service listening')) &&
-          worker.lines.some((l) => l.message === 'Worker ready')
-        );
-      },
-      25_000,
-      'both processes to start',
-    );
+    ({ api, worker } = await startApiAndWorker(env, port));
   });
 
   afterAll(async () => {

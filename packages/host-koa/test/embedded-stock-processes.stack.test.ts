@@ -1,16 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { migrate } from '@notify/adapter-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
-import { freePort, type RunningProcess, startSourceBin } from '../../../test-support/processes.js';
+import { freePort, type RunningProcess, startApiAndWorker } from '../../../test-support/processes.js';
 import { createTestVhost, type TestVhost } from '../../../test-support/rabbitmq.js';
 import { type SmtpPeer, startSmtpPeer } from '../../../test-support/smtp-peer.js';
 import { until, within } from '../../../test-support/wait.js';
 
 // The production shape, from source: one notify-api and one notify-worker process on a real
 // PostgreSQL database, RabbitMQ vhost and SMTP peer.
-const apiBin = fileURLToPath(new URL('../src/bin/api.ts', import.meta.url));
-const workerBin = fileURLToPath(new URL('../../host-worker/src/bin/worker.ts', import.meta.url));
 
 describe('notify-api + notify-worker processes on PostgreSQL, RabbitMQ and SMTP', () => {
   let database: TestDatabase;
@@ -36,21 +33,7 @@ describe('notify-api + notify-worker processes on PostgreSQL, RabbitMQ and SMTP'
       EMAIL_FROM: 'Notify <noreply@notify.test>',
       API_KEYS: 'test-key-0123456789abcdef',
     };
-    api = startSourceBin(apiBin, { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    worker = startSourceBin(workerBin, env);
-    await until(
-      () => {
-        for (const p of [api, worker]) {
-          if (p.child.exitCode !== null) throw new Error(`process exited early: ${p.stderr()}`);
-        }
-        return (
-          api.lines.some((l) => String(l.message).startsWith('Email service listening')) &&
-          worker.lines.some((l) => l.message === 'Worker ready')
-        );
-      },
-      25_000,
-      'both processes to start',
-    );
+    ({ api, worker } = await startApiAndWorker(env, port));
   });
 
   afterAll(async () => {
