@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../test-support/stack.js';
 import { until } from '../test-support/wait.js';
+import { expectCleanRun } from './support/clean-run.js';
 import { processedCount } from './support/evidence.js';
 import { Ledger } from './support/ledger.js';
 import { FAST_TIMINGS } from './support/timings.js';
@@ -74,13 +75,7 @@ describe('graceful shutdown under load (SIGTERM)', () => {
 
     const drainMs = await ledger.drain(60_000);
     const result = await ledger.account(drainMs);
-    const { figures } = result;
-    expect(figures.accepted).toBe(500);
-    expect(result.lostIds).toEqual([]);
-    expect(figures.failed).toBe(0);
-    expect(result.duplicateIds).toEqual([]);
-    expect(result.disagreementIds).toEqual([]);
-    expect(figures.delivered).toBe(500);
+    expectCleanRun(result, 500);
     // The rest of the backlog went to the other worker; nothing was left leased by the stopped one.
     expect(processedCount(other)).toBeGreaterThan(0);
     process.stderr.write(
