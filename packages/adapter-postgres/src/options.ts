@@ -31,6 +31,17 @@ export interface PostgresStoreOptions {
    * queries. Default half of `max` (at least 1). Fewer means larger batches and fewer flushes.
    */
   maxConcurrentInserts?: number;
+  /**
+   * Most claims, or most outcome updates, applied by one UPDATE statement (group commit, as for
+   * inserts): a worker's concurrent claims share one statement and one WAL flush, and so do its
+   * outcomes. `1` turns batching off. Default 256.
+   */
+  maxUpdateBatch?: number;
+  /**
+   * Most claim statements, and most outcome-update statements, in flight at once. Default a
+   * quarter of `max` (at least 1): fewer statements mean larger batches and fewer commits.
+   */
+  maxConcurrentUpdates?: number;
   /** Stamps `updatedAt` when a patch does not carry one (the same clock as the engine's). Default: system clock. */
   clock?: Clock;
   /** Where idle-connection errors of the store's own pool are reported. Default: silent. */
@@ -46,6 +57,8 @@ export interface ResolvedPostgresStoreOptions {
   pingTimeoutMs: number;
   maxInsertBatch: number;
   maxConcurrentInserts: number;
+  maxUpdateBatch: number;
+  maxConcurrentUpdates: number;
 }
 
 function invalid(key: string, rule: string): NotifyError {
@@ -95,5 +108,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     pingTimeoutMs: positiveInt(options, 'pingTimeoutMs', 2_000),
     maxInsertBatch,
     maxConcurrentInserts: positiveInt(options, 'maxConcurrentInserts', Math.max(1, Math.floor(max / 2))),
+    maxUpdateBatch: positiveInt(options, 'maxUpdateBatch', 256),
+    maxConcurrentUpdates: positiveInt(options, 'maxConcurrentUpdates', 1),
   };
 }

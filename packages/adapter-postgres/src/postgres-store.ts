@@ -15,23 +15,16 @@ import type {
 } from '@notify/email-core';
 import { NotifyError, silentLogger, systemClock } from '@notify/email-core';
 import pg from 'pg';
+import { claimBatch } from './claim-batch.js';
 import { toStoreError } from './errors.js';
-import { InsertBatcher } from './insert-batcher.js';
+import { GroupCommit } from './group-commit.js';
+import { InsertBatcher, type RunStatement } from './insert-batcher.js';
 import { buildListSql } from './list-query.js';
 import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from './options.js';
 import { resolvePostgresStoreOptions } from './options.js';
 import type { NotificationRow } from './row-mapping.js';
 import { fromRow } from './row-mapping.js';
-
-// One statement: under READ COMMITTED a second claimer blocks on the row lock, then re-checks
-// the WHERE clause against the winner's committed version and matches nothing.
-const CLAIM_SQL = `
-  UPDATE notifications
-     SET status = 'processing', lease_owner = $2, lease_until = $3, updated_at = $4
-   WHERE request_id = $1
-     AND (status IN ('queued', 'retrying')
-          OR (status = 'processing' AND (lease_until IS NULL OR lease_until <= $4)))
-  RETURNING *`;
+import { type UpdateItem, updateBatch } from './update-batch.js';
 
 const MARK_PUBLISHED_SQL = `
   UPDATE notifications SET published_at = $2
@@ -52,22 +45,11 @@ const STRANDED_SQL = `
   ORDER BY created_at, id
   LIMIT $3`;
 
-/** Patch fields and their columns; anything else in a patch is ignored. */
-const PATCH_COLUMNS = {
-  status: 'status',
-  attempts: 'attempts',
-  error: 'error',
-  errorCode: 'error_code',
-  leaseOwner: 'lease_owner',
-  leaseUntil: 'lease_until',
-  publishedAt: 'published_at',
-  nextAttemptAt: 'next_attempt_at',
-  deliveredAt: 'delivered_at',
-} as const satisfies Partial<Record<keyof NotificationPatch, string>>;
-
 /**
  * NotificationStore on PostgreSQL. Every write is a single statement whose WHERE clause carries
  * its precondition, so no transaction spans a network round trip and no lock outlives a query.
+ * Concurrent inserts, claims and outcome updates are each grouped into one statement per batch
+ * (group-commit.ts), with every row keeping its own precondition and its own answer.
  */
 export class PostgresNotificationStore implements NotificationStore {
   readonly capabilities: NotificationStoreCapabilities = { durable: true };
@@ -76,15 +58,32 @@ export class PostgresNotificationStore implements NotificationStore {
   private readonly settings: ResolvedPostgresStoreOptions;
   private readonly clock: Clock;
   private readonly inserts: InsertBatcher;
+  private readonly claims: GroupCommit<ClaimRequest, NotificationRow | null>;
+  private readonly updates: GroupCommit<UpdateItem, NotificationRow | null>;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
     this.settings = resolvePostgresStoreOptions(options);
     this.clock = options.clock ?? systemClock;
-    this.inserts = new InsertBatcher((text, values) => this.rows('insert', text, values), {
+    this.inserts = new InsertBatcher(this.runner('insert'), {
       maxRows: this.settings.maxInsertBatch,
       maxConcurrent: this.settings.maxConcurrentInserts,
     });
+    // A worker's concurrent claims share a statement, and so do its outcome writes; one item per
+    // request_id in a statement, so two writes to one record still apply one after the other.
+    const updateBatching = {
+      maxItems: this.settings.maxUpdateBatch,
+      maxConcurrent: this.settings.maxConcurrentUpdates,
+      onePerKey: true,
+    };
+    this.claims = new GroupCommit((requests) => claimBatch(this.runner('claim'), requests), {
+      ...updateBatching,
+      keyOf: (request) => request.requestId,
+    });
+    this.updates = new GroupCommit(
+      (items) => updateBatch(this.runner('update'), items, () => this.clock.now()),
+      { ...updateBatching, keyOf: (item) => item.requestId },
+    );
     if (this.settings.pool) {
       this.pool = this.settings.pool;
       this.ownsPool = false;
@@ -141,14 +140,8 @@ export class PostgresNotificationStore implements NotificationStore {
   }
 
   async claim(request: ClaimRequest): Promise<Notification | null> {
-    const leaseUntil = new Date(request.now.getTime() + request.leaseMs);
-    const claimed = await this.rows('claim', CLAIM_SQL, [
-      request.requestId,
-      request.owner,
-      leaseUntil,
-      request.now,
-    ]);
-    return claimed[0] ? fromRow(claimed[0]) : null;
+    const claimed = await this.claims.submit(request);
+    return claimed ? fromRow(claimed) : null;
   }
 
   async update(
@@ -156,31 +149,8 @@ export class PostgresNotificationStore implements NotificationStore {
     guard: UpdateGuard,
     patch: NotificationPatch,
   ): Promise<Notification | null> {
-    const values: unknown[] = [requestId, guard.status];
-    const sets: string[] = [];
-    for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
-      const value = patch[field as keyof typeof PATCH_COLUMNS];
-      if (value === undefined) continue;
-      values.push(value);
-      sets.push(`${column} = $${values.length}`);
-    }
-    values.push(patch.updatedAt ?? this.clock.now());
-    sets.push(`updated_at = $${values.length}`);
-    if (patch.appendHistory) {
-      values.push(JSON.stringify([patch.appendHistory]));
-      sets.push(`history = history || $${values.length}::jsonb`);
-    }
-    let guardSql = 'status = ANY($2::text[])';
-    if (guard.leaseOwner !== undefined) {
-      values.push(guard.leaseOwner);
-      guardSql += ` AND lease_owner = $${values.length}`;
-    }
-    const updated = await this.rows(
-      'update',
-      `UPDATE notifications SET ${sets.join(', ')} WHERE request_id = $1 AND ${guardSql} RETURNING *`,
-      values,
-    );
-    return updated[0] ? fromRow(updated[0]) : null;
+    const updated = await this.updates.submit({ requestId, guard, patch });
+    return updated ? fromRow(updated) : null;
   }
 
   async markPublished(requestIds: string[], at: Date): Promise<void> {
@@ -221,6 +191,10 @@ export class PostgresNotificationStore implements NotificationStore {
     if (this.closed) return;
     this.closed = true;
     if (this.ownsPool) await this.pool.end();
+  }
+
+  private runner(operation: string): RunStatement {
+    return (text, values) => this.rows(operation, text, values);
   }
 
   private async rows<R = NotificationRow>(operation: string, text: string, values: unknown[]): Promise<R[]> {

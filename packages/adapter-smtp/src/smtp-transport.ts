@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { type MailMessage, type MailTransport, NotifyError, type SendResult } from '@notify/email-core';
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Transporter } from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { toSendMailOptions } from './mail-options.js';
+import { type ComposedMessage, composeMessage } from './mime-message.js';
 import { toSmtpNotifyError } from './smtp-error.js';
 import { type ResolvedSmtpOptions, resolveSmtpOptions, type SmtpTransportOptions } from './smtp-options.js';
 
-function createPool(options: ResolvedSmtpOptions): Transporter {
-  return nodemailer.createTransport({
-    pool: true,
+function createPool(options: ResolvedSmtpOptions): SMTPPool {
+  return new SMTPPool({
     host: options.host,
     port: options.port,
     secure: options.secure,
@@ -27,28 +28,37 @@ function createPool(options: ResolvedSmtpOptions): Transporter {
   });
 }
 
-/** MailTransport over a pooled nodemailer SMTP transport. */
+/** What a send needs from nodemailer: its own SMTP pool, or an injected transporter. */
+type Sender = { pool: SMTPPool } | { transporter: Transporter };
+
+/**
+ * MailTransport over nodemailer's SMTP connection pool. The transport's own pool is handed
+ * finished bytes (see `prebuilt`); an injected transporter gets the message fields.
+ */
 export class SmtpMailTransport implements MailTransport {
-  readonly #transporter: Transporter;
-  readonly #ownsTransporter: boolean;
+  readonly #sender: Sender;
   readonly #sendTimeoutMs: number;
   #closed = false;
 
   constructor(options: SmtpTransportOptions) {
     const resolved = resolveSmtpOptions(options);
-    this.#ownsTransporter = options.transporter === undefined;
-    this.#transporter = options.transporter ?? createPool(resolved);
+    this.#sender =
+      options.transporter === undefined
+        ? { pool: createPool(resolved) }
+        : { transporter: options.transporter };
     this.#sendTimeoutMs = resolved.sendTimeoutMs;
   }
 
   async send(message: MailMessage): Promise<SendResult> {
     if (this.#closed) throw new NotifyError('SMTP_TRANSIENT', 'SMTP transport is closed');
-    const mail = toSendMailOptions(message);
+    const signal = AbortSignal.timeout(this.#sendTimeoutMs);
     try {
-      const info = await this.#transporter.sendMail({
-        ...(this.#ownsTransporter ? await prebuilt(mail) : mail),
-        signal: AbortSignal.timeout(this.#sendTimeoutMs),
-      });
+      // Both paths throw VALIDATION_FAILED on a header that could smuggle a line break, before
+      // any I/O; toSmtpNotifyError passes a NotifyError through as it is.
+      const info =
+        'pool' in this.#sender
+          ? await sendComposed(this.#sender.pool, prebuilt(message), message.messageId, signal)
+          : await this.#sender.transporter.sendMail({ ...toSendMailOptions(message), signal });
       return {
         messageId: message.messageId,
         response: String(info.response ?? ''),
@@ -69,7 +79,7 @@ export class SmtpMailTransport implements MailTransport {
   async verify(): Promise<void> {
     if (this.#closed) throw new NotifyError('SMTP_TRANSIENT', 'SMTP transport is closed');
     try {
-      await this.#transporter.verify();
+      await ('pool' in this.#sender ? this.#sender.pool.verify() : this.#sender.transporter.verify());
     } catch (error) {
       throw toSmtpNotifyError(error, 'verify');
     }
@@ -79,7 +89,7 @@ export class SmtpMailTransport implements MailTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#ownsTransporter) this.#transporter.close();
+    if ('pool' in this.#sender) this.#sender.pool.close();
   }
 }
 
@@ -87,24 +97,43 @@ const BOUNDARY_SECRET = randomBytes(12).toString('hex');
 let boundaryCounter = 0;
 
 /**
- * The message composed to its final bytes before it reaches the pool, as nodemailer's `sendMail`
- * would compose it (the same MailComposer; `sendMail` adds no header of its own unless told to).
- * Streamed by the pool, a composed-on-the-fly message leaves in one socket write per MIME part,
- * boundary and header block: 12 writes per message for the stock templates against 3 for the
- * finished bytes, and at hundreds of messages a second those system calls were the largest share
- * of a worker's CPU (docs/benchmarks.md). Only for the transport's own SMTP pool: an injected
- * transporter (a stream or JSON transport in an embedder's tests) still gets the message fields.
+ * The message composed to its final bytes before it reaches the pool, by `composeMessage`
+ * (mime-message.ts: nodemailer's encoders, our assembly, no streams): MailComposer's stream
+ * machinery cost ~0.4 ms of CPU per message, the largest single share of a worker's
+ * (docs/benchmarks.md). Finished bytes also leave in a few socket writes instead of one per MIME
+ * part. Only for the transport's own SMTP pool: an injected transporter (a stream or JSON
+ * transport in an embedder's tests) still gets the message fields.
  */
-async function prebuilt(mail: SendMailOptions): Promise<SendMailOptions> {
+function prebuilt(message: MailMessage): ComposedMessage {
   // A boundary must be unguessable (content could otherwise close a part early), not fresh per
-  // MIME node: nodemailer draws 8 random bytes for every node of the tree, a few percent of a
-  // worker's CPU; a random per-process part plus a counter is as unguessable and costs nothing.
+  // message: a random per-process part plus a counter is as unguessable and costs nothing.
   boundaryCounter += 1;
-  const node = new MailComposer({
-    ...mail,
-    baseBoundary: `${BOUNDARY_SECRET}${boundaryCounter.toString(36)}`,
-  }).compile();
-  return { raw: await node.build(), envelope: node.getEnvelope() };
+  return composeMessage(message, { boundary: `${BOUNDARY_SECRET}${boundaryCounter.toString(36)}` });
+}
+
+/**
+ * Hands finished bytes straight to the pool. `sendMail` would run them through the mailer's
+ * plugin chain and wrap them in a MIME node again, a stream pipeline per message that cost a
+ * third of the send path's CPU (docs/benchmarks.md); the pool needs only what a transport plugin
+ * is given: the envelope, the Message-ID and a stream of the message, plus the abort signal.
+ */
+function sendComposed(
+  pool: SMTPPool,
+  composed: ComposedMessage,
+  messageId: string,
+  signal: AbortSignal,
+): Promise<SMTPPool.SentMessageInfo> {
+  const message = {
+    getEnvelope: () => ({ from: composed.envelope.from, to: [...composed.envelope.to] }),
+    messageId: () => messageId,
+    getHeader: (name: string) => (name.toLowerCase() === 'message-id' ? messageId : undefined),
+    // A fresh stream per call: the pool may requeue the message onto another connection.
+    createReadStream: () => Readable.from([composed.raw], { objectMode: false }),
+  };
+  return new Promise((resolve, reject) => {
+    const mail = { data: { signal }, message } as unknown as Parameters<SMTPPool['send']>[0];
+    pool.send(mail, (error, info) => (error ? reject(error) : resolve(info as SMTPPool.SentMessageInfo)));
+  });
 }
 
 /** nodemailer reports our `sendTimeoutMs` signal as EABORT with the signal's TimeoutError as cause. */
