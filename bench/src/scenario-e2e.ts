@@ -94,8 +94,8 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
 /** The ceiling: `processes` raw nodemailer senders splitting the backlog, with the stock pool settings. */
 export async function rawScenario(ctx: RunContext, processes: number): Promise<RawResult> {
   const { backlog, serviceEnv } = ctx.options;
-  const poolSize = Number(serviceEnv.SMTP_POOL_SIZE ?? 5);
-  const concurrency = Number(serviceEnv.WORKER_CONCURRENCY ?? 8);
+  const poolSize = Number(serviceEnv.SMTP_POOL_SIZE ?? 10);
+  const concurrency = Number(serviceEnv.WORKER_CONCURRENCY ?? 64);
   const per = Math.ceil(backlog / processes);
   ctx.log(`raw nodemailer: ${processes} process(es), ${per} messages each, pool ${poolSize}`);
   await new Promise((r) => setTimeout(r, ctx.options.pauseMs));

@@ -23,6 +23,13 @@ interface Subscription {
   channel: Channel;
   consumerTag: string | null;
   open: boolean;
+  /**
+   * Deliveries not yet settled, by delivery tag in the order they arrived (the broker numbers
+   * them upwards per channel): undefined while the handler works, the delivery once it is done
+   * and its ack waits for the end of this turn of the event loop.
+   */
+  unsettled: Map<number, ConsumeMessage | undefined>;
+  acksScheduled: boolean;
 }
 
 /**
@@ -59,7 +66,14 @@ export class AmqpConsumer implements Consumer {
       await previous.channel.close().catch(() => {});
     }
     const channel = await session.model.createChannel();
-    const sub: Subscription = { session, channel, consumerTag: null, open: true };
+    const sub: Subscription = {
+      session,
+      channel,
+      consumerTag: null,
+      open: true,
+      unsettled: new Map(),
+      acksScheduled: false,
+    };
     this.subscription = sub;
     channel.on('error', (error: Error) =>
       this.host.log.warn({ err: error.message }, 'AMQP consumer channel error'),
@@ -91,6 +105,7 @@ export class AmqpConsumer implements Consumer {
     if (sub?.open && sub.consumerTag) await sub.channel.cancel(sub.consumerTag).catch(() => {});
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const last = this.subscription;
+    if (last) this.flushAcks(last);
     this.subscription = null;
     if (last?.open) await last.channel.close().catch(() => {});
   }
@@ -100,18 +115,66 @@ export class AmqpConsumer implements Consumer {
     void work.finally(() => this.inFlight.delete(work));
   }
 
+  /**
+   * A requeue goes at once; an ack waits for the end of this turn of the event loop, where
+   * `flushAcks` settles every ack of the turn together (an outcome batch finishes many handlers
+   * in one turn).
+   */
   private settle(sub: Subscription, delivery: ConsumeMessage, outcome: 'ack' | 'requeue'): void {
     // On a dead channel the broker has already taken the message back.
     if (!sub.open) return;
+    if (outcome === 'ack') {
+      sub.unsettled.set(delivery.fields.deliveryTag, delivery);
+      if (!sub.acksScheduled) {
+        sub.acksScheduled = true;
+        setImmediate(() => this.flushAcks(sub));
+      }
+      return;
+    }
+    sub.unsettled.delete(delivery.fields.deliveryTag);
+    this.send(sub, () => sub.channel.nack(delivery, false, true));
+  }
+
+  /**
+   * Settles the acks of one turn in as few frames as it can: the done deliveries at the head of
+   * the channel's unsettled ones in ONE `basic.ack` with `multiple` (every frame is a socket
+   * write here and a unit of work for the broker, once per message at hundreds a second), the
+   * done ones behind a delivery still being worked on one by one, at once. Holding those back
+   * until the head finishes would keep them counted against the prefetch window, so a single
+   * slow send would stall the whole worker.
+   */
+  private flushAcks(sub: Subscription): void {
+    sub.acksScheduled = false;
+    if (!sub.open) return;
+    let head: ConsumeMessage | undefined;
+    for (const [tag, done] of sub.unsettled) {
+      if (done === undefined) break;
+      head = done;
+      sub.unsettled.delete(tag);
+    }
+    if (head) {
+      const last = head;
+      this.send(sub, () => sub.channel.ack(last, true));
+    }
+    for (const [tag, done] of sub.unsettled) {
+      if (done === undefined) continue;
+      sub.unsettled.delete(tag);
+      this.send(sub, () => sub.channel.ack(done));
+    }
+  }
+
+  private send(sub: Subscription, frame: () => void): void {
+    if (!sub.open) return;
     try {
-      if (outcome === 'ack') sub.channel.ack(delivery);
-      else sub.channel.nack(delivery, false, true);
+      frame();
     } catch (error) {
       this.host.log.warn({ err: describeError(error) }, 'AMQP ack/nack failed; the broker will redeliver');
     }
   }
 
   private async onDelivery(sub: Subscription, delivery: ConsumeMessage): Promise<void> {
+    // Recorded before anything can settle it, so the head of `unsettled` is never acked early.
+    sub.unsettled.set(delivery.fields.deliveryTag, undefined);
     if (this.stopping) return this.settle(sub, delivery, 'requeue');
     try {
       const decoded = decodeMessage(delivery.content);

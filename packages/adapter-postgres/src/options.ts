@@ -38,8 +38,9 @@ export interface PostgresStoreOptions {
    */
   maxUpdateBatch?: number;
   /**
-   * Most claim statements, and most outcome-update statements, in flight at once. Default a
-   * quarter of `max` (at least 1): fewer statements mean larger batches and fewer commits.
+   * Most claim statements, and most outcome-update statements, in flight at once. Default 1: a
+   * claim is one short statement, so one in flight already keeps up with thousands a second, and
+   * every claim that arrives while it runs joins the next one (larger batches, fewer commits).
    */
   maxConcurrentUpdates?: number;
   /** Stamps `updatedAt` when a patch does not carry one (the same clock as the engine's). Default: system clock. */
