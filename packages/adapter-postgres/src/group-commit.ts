@@ -9,13 +9,16 @@ export interface GroupCommitSettings<I> {
   /** Most statements in flight at once; items arriving meanwhile wait and share the next one. */
   maxConcurrent: number;
   /**
-   * The row an item locks. A batch is sorted by it, so two batches touching the same rows lock
-   * them in the same order and wait for each other instead of deadlocking.
+   * The row an item locks. A batch is sorted by it, so that a statement whose plan follows the
+   * batch's order locks shared rows in the same order as the others (the update statements are
+   * driven by the unique index, which orders them by itself); a deadlock PostgreSQL still detects
+   * surfaces as STORE_UNAVAILABLE, which every caller retries.
    */
   keyOf(item: I): string;
   /**
-   * At most one item per key in a statement: a second write to the same row waits for the next
-   * statement, so it sees the first one's result exactly as two single-row writes would.
+   * At most one item per key in flight: a second write to the same row waits until the statement
+   * carrying the first has finished, so it sees the first one's result exactly as two single-row
+   * writes in a row would (with several statements in flight, they would otherwise race).
    */
   onePerKey: boolean;
 }
@@ -42,6 +45,8 @@ interface Pending<I, R> {
 export class GroupCommit<I, R> {
   private waiting: Array<Pending<I, R>> = [];
   private inFlight = 0;
+  /** With `onePerKey`: the keys of the items in statements now in flight. */
+  private readonly busyKeys = new Set<string>();
   private scheduled = false;
 
   constructor(
@@ -72,15 +77,18 @@ export class GroupCommit<I, R> {
   private pump(): void {
     while (this.inFlight < this.settings.maxConcurrent && this.waiting.length > 0) {
       const batch = this.take();
+      // Everything waiting writes a row already being written: the end of that statement pumps.
+      if (batch.length === 0) return;
       this.inFlight += 1;
       void this.flush(batch).finally(() => {
+        if (this.settings.onePerKey) for (const p of batch) this.busyKeys.delete(this.settings.keyOf(p.item));
         this.inFlight -= 1;
         this.pump();
       });
     }
   }
 
-  /** The next batch, oldest first; with `onePerKey`, a repeated key stays for a later batch. */
+  /** The next batch, oldest first; with `onePerKey`, a key already taken or in flight stays for later. */
   private take(): Array<Pending<I, R>> {
     const { maxItems, keyOf, onePerKey } = this.settings;
     let batch: Array<Pending<I, R>>;
@@ -88,12 +96,11 @@ export class GroupCommit<I, R> {
       batch = this.waiting.splice(0, maxItems);
     } else {
       batch = [];
-      const keys = new Set<string>();
       const left: Array<Pending<I, R>> = [];
       for (const pending of this.waiting) {
         const key = keyOf(pending.item);
-        if (batch.length < maxItems && !keys.has(key)) {
-          keys.add(key);
+        if (batch.length < maxItems && !this.busyKeys.has(key)) {
+          this.busyKeys.add(key);
           batch.push(pending);
         } else {
           left.push(pending);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AttemptRecord, Notification, NotificationPatch, UpdateGuard } from '@notify/email-core';
 import { NotifyError } from '@notify/email-core';
 import pg from 'pg';
@@ -359,6 +360,33 @@ describe('claim() and update() group commit on a real PostgreSQL', () => {
       for (const n of others) expect((await readRow(n.requestId))?.errorCode).toBe('TOUCHED');
       // The record's first update rides with the others; each later one waits for its own statement.
       expect(itemsPerStatement()).toEqual([11, 1, 1]);
+    });
+
+    it("with several statements in flight, a record's second write still waits for its first", async () => {
+      const concurrent = storeWith({ maxConcurrentUpdates: 4 });
+      const suffix = randomUUID();
+      const a = newNotification({ requestId: `order-a-${suffix}` });
+      const b = newNotification({ requestId: `order-b-${suffix}` });
+      await seed(a, b);
+      // Someone else holds a's row, so the statement carrying a's and b's first writes stops at a
+      // with b not yet written. b's second write must not overtake it in a statement of its own.
+      const blocker = await admin.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM notifications WHERE request_id = $1 FOR UPDATE', [a.requestId]);
+        const writes = [
+          concurrent.update(a.requestId, { status: ['queued'] }, { status: 'retrying', error: 'first' }),
+          concurrent.update(b.requestId, { status: ['queued'] }, { status: 'retrying', error: 'first' }),
+          concurrent.update(b.requestId, { status: ['retrying'] }, { status: 'failed', error: 'second' }),
+        ];
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await blocker.query('COMMIT');
+        const results = await Promise.all(writes);
+        expect(results.map((r) => r?.status)).toEqual(['retrying', 'retrying', 'failed']);
+      } finally {
+        blocker.release();
+      }
+      expect((await readRow(b.requestId))?.status).toBe('failed');
     });
 
     it('an update PostgreSQL rejects fails alone; the rest of its batch applies', async () => {

@@ -4,6 +4,7 @@ import {
   type NotificationQueue,
   NotifyError,
   type QueueMessage,
+  withBindings,
 } from '@notify/email-core';
 
 export interface WorkerOptions {
@@ -75,7 +76,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       slots.give();
       throw new NotifyError('UNAVAILABLE', 'worker is stopping');
     }
-    const log = logger.child({
+    const log = withBindings(logger, {
       correlation_id: message.correlationId,
       request_id: message.requestId,
       task_id: message.taskId,

@@ -67,7 +67,7 @@ describe('loadConfig', () => {
       secure: false,
       requireTLS: true,
       auth: { user: 'your-email@gmail.com', pass: 'your-app-password' },
-      poolSize: 5,
+      poolSize: 10,
       connectionTimeoutMs: 10_000,
       greetingTimeoutMs: 10_000,
       socketTimeoutMs: 30_000,

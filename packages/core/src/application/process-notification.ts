@@ -3,7 +3,7 @@ import { classifyError } from '../domain/classify-error.js';
 import { NotifyError } from '../domain/errors.js';
 import type { Notification, NotificationPatch } from '../domain/notification.js';
 import { assertTransition, isFinalStatus } from '../domain/status-machine.js';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, withBindings } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
 import type { Template } from '../ports/template-source.js';
 import { messageIdFor } from '../rendering/message-id.js';
@@ -31,7 +31,7 @@ export async function processNotification(
   ctx: EngineContext,
   message: QueueMessage,
 ): Promise<ProcessOutcome> {
-  const log = ctx.logger.child({
+  const log = withBindings(ctx.logger, {
     request_id: message.requestId,
     task_id: message.taskId,
     correlation_id: message.correlationId,
