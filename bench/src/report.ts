@@ -1,3 +1,4 @@
+import { type CpuCost, cpuTableLines } from './cpu.js';
 import type { ApiResults } from './scenario-api.js';
 import type { E2eResult, RawResult } from './scenario-e2e.js';
 import type { SoakResult } from './scenario-soak.js';
@@ -26,6 +27,10 @@ const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
 const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+/** A line of its own under a run (only the first cell is filled; formatTable lets it run past the columns). */
+const cpuRows = (cpu: CpuCost | undefined): Row[] =>
+  cpu ? cpuTableLines(cpu).map((l) => [l, '', '', '']) : [];
+const isNote = (r: Row) => r[1] === '' && r[2] === '' && r[3] === '';
 
 export function tableRows(results: Results): Row[] {
   const rows: Row[] = [];
@@ -64,6 +69,7 @@ export function tableRows(results: Results): Row[] {
       '',
       '',
     ]);
+    rows.push(...cpuRows(r.cpu));
   }
   for (const r of e2e) {
     const ceiling = raw.find((c) => c.processes === r.workers);
@@ -82,6 +88,7 @@ export function tableRows(results: Results): Row[] {
     ]);
     const peak = Math.max(...r.workerPeakRssMb);
     rows.push(['  worker peak RSS', `${f1(peak)} MB`, `≤ ${TARGETS.rssMb} MB`, mark(peak <= TARGETS.rssMb)]);
+    rows.push(...cpuRows(r.cpu));
   }
   if (soak) {
     rows.push([
@@ -107,7 +114,8 @@ export function tableRows(results: Results): Row[] {
 
 export function formatTable(rows: Row[]): string {
   const header: Row = ['Measure', 'Result', 'Target', ''];
-  const all = [header, ...rows];
+  // The CPU lines are long; they do not widen the columns of the other rows.
+  const all = [header, ...rows.filter((r) => !isNote(r))];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: Row) =>
     r

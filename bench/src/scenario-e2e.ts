@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { closedLoop } from './closed-loop.js';
 import type { RunContext } from './context.js';
+import { type CpuCost, cpuCost, takeCpuSnapshot } from './cpu.js';
 import { type DrainResult, waitForDrain } from './drain.js';
 import { HARNESS_DIST } from './paths.js';
 import { forkHelper, nextMessage } from './processes.js';
@@ -16,6 +17,8 @@ export interface E2eResult extends DrainResult {
   peerReceived: number;
   workerPeakRssMb: number[];
   apiPeakRssMb: number;
+  /** CPU used by each party from the workers' start to the end of the drain (Linux /proc only). */
+  cpu?: CpuCost;
 }
 
 export interface RawResult {
@@ -25,6 +28,8 @@ export interface RawResult {
   sentPerSecond: number;
   poolSize: number;
   concurrency: number;
+  /** CPU used by each party from the senders' start to the last one's end (Linux /proc only). */
+  cpu?: CpuCost;
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -64,9 +69,12 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
   await new Promise((r) => setTimeout(r, ctx.options.pauseMs));
   const before = await ctx.sink.count();
   ctx.log(`e2e(${workers} worker${workers > 1 ? 's' : ''}): draining`);
+  // The workers are not running yet: all their CPU time (start-up included) counts as new pids.
+  const cpuBefore = takeCpuSnapshot([ctx.sink.helper.pid]);
   const startedAt = Date.now();
   const running = await startWorkers(ctx, stack, workers, label);
   const drain = await waitForDrain(stack.db, fill.ok, startedAt);
+  const cpuAfter = takeCpuSnapshot([ctx.sink.helper.pid, ...running.map((w) => w.pid)]);
   for (const worker of running) await stopService(ctx, worker);
   const after = await ctx.sink.count();
   const peerReceived = after.messages - before.messages;
@@ -88,6 +96,14 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
     peerReceived,
     workerPeakRssMb: running.map((w) => w.memory.peakMb),
     apiPeakRssMb: api.process.memory.peakMb,
+    cpu: cpuCost({
+      before: cpuBefore,
+      after: cpuAfter,
+      clientsAre: 'workers',
+      clientPids: running.map((w) => w.pid),
+      smtpPeerPid: ctx.sink.helper.pid,
+      messages: drain.delivered,
+    }),
   };
 }
 
@@ -100,6 +116,7 @@ export async function rawScenario(ctx: RunContext, processes: number): Promise<R
   ctx.log(`raw nodemailer: ${processes} process(es), ${per} messages each, pool ${poolSize}`);
   await new Promise((r) => setTimeout(r, ctx.options.pauseMs));
   const before = await ctx.sink.count();
+  const cpuBefore = takeCpuSnapshot([ctx.sink.helper.pid]);
   const senders = Array.from({ length: processes }, (_, i) =>
     forkHelper(
       `raw-sender-${processes}-${i + 1}`,
@@ -113,6 +130,7 @@ export async function rawScenario(ctx: RunContext, processes: number): Promise<R
     senders.map((s) => nextMessage<{ sent?: number; elapsedMs?: number; error?: string }>(s, 'done')),
   );
   const elapsedS = (Date.now() - started) / 1000;
+  const cpuAfter = takeCpuSnapshot([ctx.sink.helper.pid, ...senders.map((s) => s.pid)]);
   for (const s of senders) await s.stop();
   const sent = results.reduce((a, r) => a + (r.sent ?? 0), 0);
   for (const r of results) if (r.error) ctx.problems.push(`raw sender: ${r.error}`);
@@ -127,5 +145,13 @@ export async function rawScenario(ctx: RunContext, processes: number): Promise<R
     sentPerSecond: sent / (slowestS || elapsedS),
     poolSize,
     concurrency,
+    cpu: cpuCost({
+      before: cpuBefore,
+      after: cpuAfter,
+      clientsAre: 'raw senders',
+      clientPids: senders.map((s) => s.pid),
+      smtpPeerPid: ctx.sink.helper.pid,
+      messages: sent,
+    }),
   };
 }
