@@ -76,12 +76,15 @@ export class PostgresNotificationStore implements NotificationStore {
       maxConcurrent: this.settings.maxConcurrentUpdates,
       onePerKey: true,
     };
-    this.claims = new GroupCommit((requests) => claimBatch(this.runner('claim'), requests), {
-      ...updateBatching,
-      keyOf: (request) => request.requestId,
-    });
+    this.claims = new GroupCommit(
+      (requests) => claimBatch(this.runner('claim', 'notify_claim_batch'), requests),
+      {
+        ...updateBatching,
+        keyOf: (request) => request.requestId,
+      },
+    );
     this.updates = new GroupCommit(
-      (items) => updateBatch(this.runner('update'), items, () => this.clock.now()),
+      (items) => updateBatch(this.runner('update', 'notify_update_batch'), items, () => this.clock.now()),
       { ...updateBatching, keyOf: (item) => item.requestId },
     );
     if (this.settings.pool) {
@@ -193,15 +196,24 @@ export class PostgresNotificationStore implements NotificationStore {
     if (this.ownsPool) await this.pool.end();
   }
 
-  private runner(operation: string): RunStatement {
-    return (text, values) => this.rows(operation, text, values);
+  /** `prepared`: the name to prepare a fixed statement under, when preparedStatements is on. */
+  private runner(operation: string, prepared?: string): RunStatement {
+    const name = this.settings.preparedStatements ? prepared : undefined;
+    return (text, values) => this.rows(operation, text, values, name);
   }
 
-  private async rows<R = NotificationRow>(operation: string, text: string, values: unknown[]): Promise<R[]> {
+  private async rows<R = NotificationRow>(
+    operation: string,
+    text: string,
+    values: unknown[],
+    prepared?: string,
+  ): Promise<R[]> {
     if (this.closed)
       throw new NotifyError('STORE_UNAVAILABLE', `PostgreSQL notification store is closed (${operation})`);
     try {
-      const result = await this.pool.query(text, values);
+      const result = await (prepared === undefined
+        ? this.pool.query(text, values)
+        : this.pool.query({ name: prepared, text, values }));
       return result.rows as R[];
     } catch (error) {
       throw toStoreError(operation, error);

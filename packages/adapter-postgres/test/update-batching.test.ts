@@ -15,6 +15,8 @@ import { newNotification } from './fixtures.js';
 interface Sent {
   text: string;
   values: unknown[];
+  /** The prepared statement's name, when the store sent one. */
+  name?: string;
 }
 
 const now = new Date('2030-01-01T01:00:00.000Z');
@@ -62,7 +64,13 @@ describe('claim() and update() group commit on a real PostgreSQL', () => {
     counted = new pg.Pool({ connectionString: db.url, max: 4 });
     const query = counted.query.bind(counted) as (...args: unknown[]) => Promise<unknown>;
     (counted as unknown as { query: typeof query }).query = (...args) => {
-      sent.push({ text: args[0] as string, values: (args[1] ?? []) as unknown[] });
+      // A named (prepared) statement arrives as one config object, a plain one as text + values.
+      const config = args[0] as string | { name?: string; text: string; values?: unknown[] };
+      sent.push(
+        typeof config === 'string'
+          ? { text: config, values: (args[1] ?? []) as unknown[] }
+          : { text: config.text, values: config.values ?? [], name: config.name },
+      );
       return query(...args);
     };
     store = storeWith();
@@ -470,6 +478,31 @@ describe('claim() and update() group commit on a real PostgreSQL', () => {
     });
   });
 
+  describe('preparedStatements', () => {
+    it('on by default: claims and updates go as named statements; off: as plain ones, with the same results', async () => {
+      for (const prepared of [true, false]) {
+        const target = prepared ? store : storeWith({ preparedStatements: false });
+        const records = Array.from({ length: 3 }, () => newNotification());
+        await seed(...records);
+        const claimed = await Promise.all(
+          records.map((n) => target.claim({ requestId: n.requestId, owner: 'w', now, leaseMs: 60_000 })),
+        );
+        expect(claimed.every((c) => c?.status === 'processing')).toBe(true);
+        const updated = await target.update(
+          records[0]!.requestId,
+          { status: ['processing'], leaseOwner: 'w' },
+          { status: 'delivered', deliveredAt: now, leaseOwner: null, leaseUntil: null },
+        );
+        expect(updated?.status).toBe('delivered');
+        const names = sent.map((s) => s.name);
+        expect(names, `preparedStatements ${prepared}`).toEqual(
+          prepared ? ['notify_claim_batch', 'notify_update_batch'] : [undefined, undefined],
+        );
+        sent = [];
+      }
+    });
+  });
+
   describe('maxUpdateBatch', () => {
     it('1 sends every claim and every update alone', async () => {
       const single = storeWith({ maxUpdateBatch: 1 });
@@ -510,6 +543,7 @@ describe('PostgresStoreOptions for update batching', () => {
     [{ maxUpdateBatch: 0 }, 'maxUpdateBatch'],
     [{ maxUpdateBatch: 1.5 }, 'maxUpdateBatch'],
     [{ maxConcurrentUpdates: 0 }, 'maxConcurrentUpdates'],
+    [{ preparedStatements: 'yes' as unknown as boolean }, 'preparedStatements'],
   ])('%j → CONFIG_INVALID naming %s', (options, key) => {
     const error = thrownBy(
       () => createPostgresStore({ connectionString: 'postgres://h/db', ...options }),

@@ -90,6 +90,7 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
       ? (await import('@notify/adapter-postgres')).createPostgresStore({
           connectionString: config.databaseUrl,
           max: config.databasePoolSize,
+          preparedStatements: config.databasePreparedStatements,
           logger: logger.child({ component: 'postgres' }),
         })
       : new InMemoryNotificationStore();

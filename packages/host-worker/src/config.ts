@@ -20,6 +20,8 @@ export interface ServiceConfig {
   /** PostgreSQL store; undefined = the in-memory store (embedded mode). */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Named prepared statements for the worker's batched claims and updates. */
+  databasePreparedStatements: boolean;
   /** RabbitMQ, from RABBITMQ_URL or built from RABBITMQ_HOST & co.; undefined = in-memory queue. */
   rabbitmqUrl: string | undefined;
   /** Shared rate limits; undefined = per-process in-memory limits. */
@@ -92,6 +94,7 @@ const fields = z.object({
     ' (PostgreSQL is the only database; leave it unset for the in-memory store)',
   ),
   DATABASE_POOL_SIZE: integer(1, 1000, 10),
+  DATABASE_PREPARED_STATEMENTS: boolean(true),
   RABBITMQ_URL: url(['amqp', 'amqps']),
   RABBITMQ_HOST: optionalText(),
   RABBITMQ_PORT: integer(1, 65_535, 5672),
@@ -248,6 +251,7 @@ function toServiceConfig(f: Fields): ServiceConfig {
     host: f.HOST ?? '0.0.0.0',
     databaseUrl: f.DATABASE_URL,
     databasePoolSize: f.DATABASE_POOL_SIZE,
+    databasePreparedStatements: f.DATABASE_PREPARED_STATEMENTS,
     rabbitmqUrl,
     redisUrl: f.REDIS_URL,
     smtp,

@@ -108,8 +108,11 @@ describe('loadConfig', () => {
       API_KEYS: ' key-aaaaaaaaaaaaaaaa , ,key-bbbbbbbbbbbbbbbb ',
       RATE_LIMIT_PER_SECOND: '0',
       OUTBOX_DIR: '/var/spool/notify',
+      DATABASE_PREPARED_STATEMENTS: 'false',
     });
     expect(tuned.smtp).toMatchObject({ poolSize: 2, socketTimeoutMs: 5000 });
+    expect(tuned.databasePreparedStatements).toBe(false);
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
     expect(tuned.emailFrom).toBe('Example <noreply@example.com>');
     expect(tuned.workerConcurrency).toBe(16);
     expect(tuned.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
