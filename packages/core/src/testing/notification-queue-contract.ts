@@ -343,6 +343,10 @@ export function notificationQueueContract(
       let running = 0;
       let maxRunning = 0;
       let done = 0;
+      // Published first, so the first `concurrency` deliveries are all waiting when the consumer
+      // starts: published after, they can trickle in more than a handler's 40 ms apart (seen
+      // through the test proxy on a busy machine) and the cap is never reached.
+      await queue.publish(Array.from({ length: 10 }, () => sampleQueueMessage()));
       const consumer = await queue.consume(
         async () => {
           running++;
@@ -353,7 +357,6 @@ export function notificationQueueContract(
         },
         { concurrency },
       );
-      await queue.publish(Array.from({ length: 10 }, () => sampleQueueMessage()));
       await waitFor(
         () => done,
         (n) => n >= 10,
