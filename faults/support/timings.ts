@@ -18,5 +18,7 @@ export const FAST_TIMINGS: Record<string, string> = {
   SMTP_GREETING_TIMEOUT_MS: '1000',
   SMTP_SOCKET_TIMEOUT_MS: '3000',
   SHUTDOWN_TIMEOUT_MS: '8000',
-  WORKER_CONCURRENCY: '8',
+  // The stock default (docs/configuration.md), so the faults hit as many in-flight messages as
+  // production workers hold.
+  WORKER_CONCURRENCY: '64',
 };
