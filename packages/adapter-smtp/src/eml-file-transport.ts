@@ -9,8 +9,7 @@ import {
   type SendResult,
   systemClock,
 } from '@notify/email-core';
-import nodemailer from 'nodemailer';
-import { toSendMailOptions } from './mail-options.js';
+import { composeMessage, nextBoundary } from './mime-message.js';
 
 export interface EmlFileTransportOptions {
   /** Folder the `.eml` files are written to; created on first use. */
@@ -32,18 +31,13 @@ function sanitise(value: string): string {
 }
 
 /**
- * The embedded mode's MailTransport: every message is built exactly as SMTP would carry it
- * (nodemailer's stream transport, CRLF line ends) and written to its own `.eml` file, which any
+ * The embedded mode's MailTransport: every message is built exactly as the SMTP transport
+ * carries it (`composeMessage`, CRLF line ends) and written to its own `.eml` file, which any
  * mail client opens. Nothing leaves the machine.
  */
 export class EmlFileTransport implements MailTransport {
   readonly #directory: string;
   readonly #clock: Clock;
-  readonly #composer = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-  });
 
   constructor(options: EmlFileTransportOptions) {
     if (typeof options?.directory !== 'string' || options.directory.trim() === '') {
@@ -61,7 +55,7 @@ export class EmlFileTransport implements MailTransport {
   }
 
   async send(message: MailMessage): Promise<SendResult> {
-    const info = await this.#composer.sendMail(toSendMailOptions(message));
+    const { raw } = composeMessage(message, { boundary: nextBoundary() });
     const stamp = this.#clock.now().toISOString().replace(/:/g, '-');
     const request =
       headerValue(message.headers ?? {}, 'X-Request-ID') ?? message.messageId.replace(/[<>]/g, '');
@@ -75,7 +69,7 @@ export class EmlFileTransport implements MailTransport {
         },
       );
     });
-    const file = await this.#writeNew(base, info.message as Buffer);
+    const file = await this.#writeNew(base, raw);
     return { messageId: message.messageId, response: `250 written to ${file}`, accepted: [message.to] };
   }
 

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type MailMessage, type MailTransport, NotifyError, type SendResult } from '@notify/email-core';
 import type { Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { toSendMailOptions } from './mail-options.js';
-import { type ComposedMessage, composeMessage } from './mime-message.js';
+import { type ComposedMessage, composeMessage, nextBoundary } from './mime-message.js';
 import { toSmtpNotifyError } from './smtp-error.js';
 import { type ResolvedSmtpOptions, resolveSmtpOptions, type SmtpTransportOptions } from './smtp-options.js';
 
@@ -57,7 +56,12 @@ export class SmtpMailTransport implements MailTransport {
       // any I/O; toSmtpNotifyError passes a NotifyError through as it is.
       const info =
         'pool' in this.#sender
-          ? await sendComposed(this.#sender.pool, prebuilt(message), message.messageId, signal)
+          ? await sendComposed(
+              this.#sender.pool,
+              composeMessage(message, { boundary: nextBoundary() }),
+              message.messageId,
+              signal,
+            )
           : await this.#sender.transporter.sendMail({ ...toSendMailOptions(message), signal });
       return {
         messageId: message.messageId,
@@ -93,26 +97,10 @@ export class SmtpMailTransport implements MailTransport {
   }
 }
 
-const BOUNDARY_SECRET = randomBytes(12).toString('hex');
-let boundaryCounter = 0;
-
 /**
- * The message composed to its final bytes before it reaches the pool, by `composeMessage`
- * (mime-message.ts: nodemailer's encoders, our assembly, no streams): MailComposer's stream
- * machinery cost ~0.4 ms of CPU per message, the largest single share of a worker's
- * (docs/benchmarks.md). Finished bytes also leave in a few socket writes instead of one per MIME
- * part. Only for the transport's own SMTP pool: an injected transporter (a stream or JSON
- * transport in an embedder's tests) still gets the message fields.
- */
-function prebuilt(message: MailMessage): ComposedMessage {
-  // A boundary must be unguessable (content could otherwise close a part early), not fresh per
-  // message: a random per-process part plus a counter is as unguessable and costs nothing.
-  boundaryCounter += 1;
-  return composeMessage(message, { boundary: `${BOUNDARY_SECRET}${boundaryCounter.toString(36)}` });
-}
-
-/**
- * Hands finished bytes straight to the pool. `sendMail` would run them through the mailer's
+ * Hands finished bytes (`composeMessage`: nodemailer's encoders, our assembly, no streams;
+ * MailComposer's stream machinery cost ~0.4 ms of CPU per message, the largest single share of a
+ * worker's) straight to the pool. `sendMail` would run them through the mailer's
  * plugin chain and wrap them in a MIME node again, a stream pipeline per message that cost a
  * third of the send path's CPU (docs/benchmarks.md); the pool needs only what a transport plugin
  * is given: the envelope, the Message-ID and a stream of the message, plus the abort signal.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type MailMessage, ManualClock } from '@notify/email-core';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmlFileTransport } from '../src/index.js';
+import { startSmtpPeer } from '../../../test-support/smtp-peer.js';
+import { createEmlFileTransport, createSmtpTransport } from '../src/index.js';
 
 let root: string;
 
@@ -53,6 +54,30 @@ describe('EmlFileTransport', () => {
     expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]?.address : undefined).toBe(
       'ada@example.test',
     );
+  });
+
+  it('writes the very bytes the SMTP transport sends, but for the Date and the boundary', async () => {
+    const transport = createEmlFileTransport({ directory: root });
+    await transport.send(mail);
+    const [file] = await readdir(root);
+    const written = await readFile(join(root, file!), 'utf8');
+    const peer = await startSmtpPeer();
+    const smtp = createSmtpTransport({ host: peer.host, port: peer.port });
+    try {
+      await smtp.send(mail);
+      const [received] = await peer.waitFor(1);
+      // Each message has its own Date and boundary; everything else must match byte for byte.
+      const comparable = (raw: string) =>
+        raw
+          .replace(/^Date: .*\r\n/m, '')
+          .replace(/_NmP-[0-9a-z]+-Part/g, '_NmP-*-Part')
+          .replace(/\r\n$/, '');
+      expect(comparable(written)).toBe(comparable(received!.raw));
+      expect(written).toContain('Content-Type: multipart/alternative');
+    } finally {
+      await smtp.close();
+      await peer.close();
+    }
   });
 
   it('never overwrites: the same request at the same instant gets a second file', async () => {
