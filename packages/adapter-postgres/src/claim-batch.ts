@@ -4,7 +4,7 @@ import type { NotificationRow } from './row-mapping.js';
 
 // One statement for a batch of claims. Under READ COMMITTED a claimer that finds a row locked
 // waits, then re-checks the WHERE clause against the winner's committed version and matches
-// nothing, exactly as the single-row form did. \`request_id = ANY($2)\` is there for the planner:
+// nothing, exactly as the single-row form did. `request_id = ANY($2)` is there for the planner:
 // it cannot see how many rows json_to_recordset yields (it guesses 100) and would otherwise join
 // by scanning the whole table; with it, the unique index finds the batch's rows, in index order,
 // so two batches lock shared rows in the same order.
