@@ -1,5 +1,5 @@
 import type { ClaimRequest } from '@notify/email-core';
-import type { RunStatement } from './insert-batcher.js';
+import { byBatchIndex, type IndexedRow, type RunStatement } from './batch-statement.js';
 import type { NotificationRow } from './row-mapping.js';
 
 // One statement for a batch of claims. Under READ COMMITTED a claimer that finds a row locked
@@ -18,8 +18,6 @@ const CLAIM_BATCH_SQL = `
           OR (n.status = 'processing' AND (n.lease_until IS NULL OR n.lease_until <= c.now)))
   RETURNING c.batch_index, n.*`;
 
-type IndexedRow = NotificationRow & { batch_index: number };
-
 /** Claims a batch (distinct request_ids) in one statement; each request's row, or null when not claimed. */
 export async function claimBatch(
   run: RunStatement,
@@ -37,11 +35,4 @@ export async function claimBatch(
     requests.map((r) => r.requestId),
   ])) as IndexedRow[];
   return byBatchIndex(rows, requests.length);
-}
-
-/** Puts each returned row at its item's place in the batch; null where no row came back. */
-export function byBatchIndex(rows: IndexedRow[], size: number): Array<NotificationRow | null> {
-  const results: Array<NotificationRow | null> = new Array(size).fill(null);
-  for (const row of rows) results[row.batch_index] = row;
-  return results;
 }

@@ -1,9 +1,7 @@
 import type { NewNotification } from '@notify/email-core';
+import type { RunStatement } from './batch-statement.js';
 import { GroupCommit } from './group-commit.js';
 import { NOTIFICATION_COLUMNS, type NotificationRow, toInsertValues } from './row-mapping.js';
-
-/** Runs one statement and returns its rows; failures arrive already mapped to NotifyError. */
-export type RunStatement = (text: string, values: unknown[]) => Promise<NotificationRow[]>;
 
 export interface InsertBatcherSettings {
   /** Most rows in one INSERT statement. */

@@ -15,10 +15,11 @@ import type {
 } from '@notify/email-core';
 import { NotifyError, silentLogger, systemClock } from '@notify/email-core';
 import pg from 'pg';
+import type { RunStatement } from './batch-statement.js';
 import { claimBatch } from './claim-batch.js';
 import { toStoreError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
-import { InsertBatcher, type RunStatement } from './insert-batcher.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { buildListSql } from './list-query.js';
 import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from './options.js';
 import { resolvePostgresStoreOptions } from './options.js';

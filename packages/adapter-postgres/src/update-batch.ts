@@ -1,6 +1,5 @@
 import type { NotificationPatch, UpdateGuard } from '@notify/email-core';
-import { byBatchIndex } from './claim-batch.js';
-import type { RunStatement } from './insert-batcher.js';
+import { byBatchIndex, type IndexedRow, type RunStatement } from './batch-statement.js';
 import type { NotificationRow } from './row-mapping.js';
 
 /** One guarded update, as `NotificationStore.update` takes it. */
@@ -76,5 +75,5 @@ export async function updateBatch(
     return update;
   });
   const rows = await run(UPDATE_BATCH_SQL, [JSON.stringify(updates), items.map((i) => i.requestId)]);
-  return byBatchIndex(rows as Array<NotificationRow & { batch_index: number }>, items.length);
+  return byBatchIndex(rows as IndexedRow[], items.length);
 }
