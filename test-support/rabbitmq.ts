@@ -90,11 +90,17 @@ export async function closeConnectionsNamed(
   return targets.length;
 }
 
-/** Messages ready in each queue of `vhost`, by queue name. */
-export async function queueDepths(vhost: string): Promise<Record<string, number>> {
-  const out = await rabbitmqctl('list_queues', '-p', vhost, '--formatter', 'json', 'name', 'messages');
-  const rows = JSON.parse(out.trim() || '[]') as Array<{ name: string; messages: number }>;
-  return Object.fromEntries(rows.map((row) => [row.name, row.messages]));
+/**
+ * A count for each queue of `vhost`, by queue name: `messages` (ready + unacknowledged, the
+ * default) or `messages_unacknowledged` (delivered to a consumer, not yet acked).
+ */
+export async function queueDepths(
+  vhost: string,
+  column: 'messages' | 'messages_unacknowledged' = 'messages',
+): Promise<Record<string, number>> {
+  const out = await rabbitmqctl('list_queues', '-p', vhost, '--formatter', 'json', 'name', column);
+  const rows = JSON.parse(out.trim() || '[]') as Array<{ name: string } & Record<typeof column, number>>;
+  return Object.fromEntries(rows.map((row) => [row.name, row[column]]));
 }
 
 export interface BrokerProxy {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestVhost, queueDepths, rabbitmqctl, type TestVhost } from '../../../test-support/rabbitmq.js';
+import { createTestVhost, queueDepths, type TestVhost } from '../../../test-support/rabbitmq.js';
 import { message, queueFactory, sleep, uniqueNames, waitUntil } from './helpers.js';
 
 // The real amqplib channel class, resolved the way the adapter resolves it: its `ack` is watched
@@ -24,17 +24,7 @@ afterAll(async () => {
 });
 
 async function unacked(queue: string): Promise<number> {
-  const out = await rabbitmqctl(
-    'list_queues',
-    '-p',
-    vhost.vhost,
-    '--formatter',
-    'json',
-    'name',
-    'messages_unacknowledged',
-  );
-  const rows = JSON.parse(out.trim() || '[]') as Array<{ name: string; messages_unacknowledged: number }>;
-  return rows.find((row) => row.name === queue)?.messages_unacknowledged ?? -1;
+  return (await queueDepths(vhost.vhost, 'messages_unacknowledged'))[queue] ?? -1;
 }
 
 function gate() {
