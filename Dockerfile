@@ -17,16 +17,17 @@ COPY packages/adapter-redis/package.json packages/adapter-redis/
 COPY packages/adapter-http/package.json packages/adapter-http/
 COPY packages/host-koa/package.json packages/host-koa/
 COPY packages/host-worker/package.json packages/host-worker/
+COPY packages/service/package.json packages/service/
 RUN pnpm install --frozen-lockfile --filter "./packages/**"
 COPY tsconfig.base.json tsup.base.ts ./
 COPY packages packages
 RUN pnpm build \
- && pnpm deploy --filter @notify/host-koa --prod --legacy /out/api
+ && pnpm deploy --filter @notify/service --prod --legacy /out/service
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=8000
 WORKDIR /app
-COPY --from=build --chown=node:node /out/api /app
+COPY --from=build --chown=node:node /out/service /app
 COPY --chown=node:node deploy/entrypoint.sh /app/entrypoint.sh
 USER node
 EXPOSE 8000

@@ -12,12 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
-/** The built files the benchmark starts, by package directory. */
-const ENTRIES = {
-  'packages/host-koa': 'dist/bin/api.js',
-  'packages/host-worker': 'dist/bin/worker.js',
-  'packages/adapter-postgres': 'dist/bin/migrate.js',
-};
+/** The built files the benchmark starts. */
+const ENTRIES = ['api', 'worker', 'migrate'].map((name) => `packages/service/dist/bin/${name}.js`);
 
 function newestMtime(dir) {
   let newest = 0;
@@ -33,10 +29,9 @@ function run(command, commandArgs) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const missing = Object.entries(ENTRIES).filter(([pkg, file]) => !existsSync(join(root, pkg, file)));
+const missing = ENTRIES.filter((file) => !existsSync(join(root, file)));
 if (args.includes('--build') || missing.length > 0) {
-  if (missing.length > 0)
-    console.log(`Building the packages (missing: ${missing.map(([p, f]) => `${p}/${f}`).join(', ')})`);
+  if (missing.length > 0) console.log(`Building the packages (missing: ${missing.join(', ')})`);
   run('pnpm', ['build']);
 } else {
   const packages = readdirSync(join(root, 'packages'));

@@ -9,9 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { until } from './wait.js';
 
 /** The esbuild loader that lets `node` run a workspace `.ts` bin directly, without a build. */
-export const TS_SOURCE_LOADER = fileURLToPath(
-  new URL('../packages/host-worker/test/ts-source-loader.mjs', import.meta.url),
-);
+export const TS_SOURCE_LOADER = fileURLToPath(new URL('./ts-source-loader.mjs', import.meta.url));
 
 /** Node's arguments to run `bin` (a `.ts` file) from source, workspace packages from theirs. */
 export function sourceNodeArgs(bin: string, args: string[] = []): string[] {
@@ -137,8 +135,8 @@ export function startSourceBin(bin: string, env: Record<string, string>): Runnin
   return { child, lines, stdout: () => out, stderr: () => err, exited };
 }
 
-const API_BIN = fileURLToPath(new URL('../packages/host-koa/src/bin/api.ts', import.meta.url));
-const WORKER_BIN = fileURLToPath(new URL('../packages/host-worker/src/bin/worker.ts', import.meta.url));
+const API_BIN = fileURLToPath(new URL('../packages/service/src/bin/api.ts', import.meta.url));
+const WORKER_BIN = fileURLToPath(new URL('../packages/service/src/bin/worker.ts', import.meta.url));
 
 /**
  * Starts the stock `notify-api` (on `port`, loopback) and one `notify-worker` from their sources

@@ -5,7 +5,7 @@
  * environment variables of docs/configuration.md, exactly as an operator would.
  *
  * The bins run from their TypeScript sources through the workspace's esbuild loader
- * (packages/host-worker/test/ts-source-loader.mjs): no build step, and a change to the core is
+ * (test-support/ts-source-loader.mjs): no build step, and a change to the core is
  * what the next process runs, which the mutation checks in docs/reliability.md rely on. Set
  * `NOTIFY_STACK_RUNTIME=dist` to run the built `dist/bin/*.js` instead (after `pnpm build`).
  *
@@ -29,14 +29,14 @@ import { sleep, until } from './wait.js';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const BINS = {
   source: {
-    api: join(repo, 'packages/host-koa/src/bin/api.ts'),
-    worker: join(repo, 'packages/host-worker/src/bin/worker.ts'),
-    migrate: join(repo, 'packages/adapter-postgres/src/bin/migrate.ts'),
+    api: join(repo, 'packages/service/src/bin/api.ts'),
+    worker: join(repo, 'packages/service/src/bin/worker.ts'),
+    migrate: join(repo, 'packages/service/src/bin/migrate.ts'),
   },
   dist: {
-    api: join(repo, 'packages/host-koa/dist/bin/api.js'),
-    worker: join(repo, 'packages/host-worker/dist/bin/worker.js'),
-    migrate: join(repo, 'packages/adapter-postgres/dist/bin/migrate.js'),
+    api: join(repo, 'packages/service/dist/bin/api.js'),
+    worker: join(repo, 'packages/service/dist/bin/worker.js'),
+    migrate: join(repo, 'packages/service/dist/bin/migrate.js'),
   },
 } as const;
 

@@ -108,7 +108,7 @@ async function main(): Promise<number> {
     versions: {
       node: process.version,
       ...(await versions().catch(() => ({ postgres: '?', rabbitmq: '?' }))),
-      notifyEmail: packageVersion('packages/host-koa'),
+      notifyEmail: packageVersion('packages/core'),
       koa: packageVersion('packages/host-koa', 'koa'),
       pg: packageVersion('packages/adapter-postgres', 'pg'),
       amqplib: packageVersion('packages/adapter-amqp', 'amqplib'),

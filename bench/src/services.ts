@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunContext } from './context.js';
+import { serviceBin } from './paths.js';
 import { freePort, type Managed, startProcess } from './processes.js';
 import type { Stack } from './stack.js';
 
@@ -28,12 +29,12 @@ export interface RunningApi {
   url: string;
 }
 
-/** `notify-api` from packages/host-koa/dist, ready once it logs that it listens. */
+/** `notify-api` as built (`serviceBin`), ready once it logs that it listens. */
 export async function startApi(ctx: RunContext, stack: Stack, name: string): Promise<RunningApi> {
   const port = await freePort();
   const api = startProcess({
     name,
-    script: 'packages/host-koa/dist/bin/api.js',
+    script: serviceBin('api'),
     env: { ...serviceEnv(ctx, stack), PORT: String(port), HOST: '127.0.0.1' },
     logDir: ctx.runDir,
     nodeArgs: profileArgs(ctx, 'api', name),
@@ -55,7 +56,7 @@ export async function startApi(ctx: RunContext, stack: Stack, name: string): Pro
   return { process: api, url };
 }
 
-/** `notify-worker` from packages/host-worker/dist, ready once it logs `Worker ready`. */
+/** `notify-worker` as built (`serviceBin`), ready once it logs `Worker ready`. */
 export async function startWorkers(
   ctx: RunContext,
   stack: Stack,
@@ -66,7 +67,7 @@ export async function startWorkers(
     const name = `${label}-worker-${i + 1}`;
     return startProcess({
       name,
-      script: 'packages/host-worker/dist/bin/worker.js',
+      script: serviceBin('worker'),
       env: serviceEnv(ctx, stack),
       logDir: ctx.runDir,
       // One profile is enough to see what bounds a worker.

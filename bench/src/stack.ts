@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { onCleanup } from './cleanup.js';
-import { SERVICE_ROOT } from './paths.js';
+import { SERVICE_ROOT, serviceBin } from './paths.js';
 
 const run = promisify(execFile);
 
@@ -43,7 +43,7 @@ export async function createStack(label: string): Promise<Stack> {
   url.pathname = `/${database}`;
   const databaseUrl = url.toString();
   // The stock migration command, as an operator runs it before starting the API.
-  await run(process.execPath, [join(SERVICE_ROOT, 'packages/adapter-postgres/dist/bin/migrate.js')], {
+  await run(process.execPath, [join(SERVICE_ROOT, serviceBin('migrate'))], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
   });
 

@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.base.js';
 
-export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/bin/api.ts', 'src/bin/serve.ts'] });
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts'] });

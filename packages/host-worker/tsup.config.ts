@@ -1,7 +1,4 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.base.js';
 
-export default defineConfig({
-  ...baseConfig,
-  entry: ['src/index.ts', 'src/bin/worker.ts', 'src/bin/dead-letters.ts'],
-});
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts'] });

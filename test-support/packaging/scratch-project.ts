@@ -53,7 +53,10 @@ export function tarballFiles(tarball: string): string[] {
 }
 
 /** The package.json inside a packed tarball, as it will be published. */
-export function tarballManifest(tarball: string): { exports: Record<string, unknown> } {
+export function tarballManifest(tarball: string): {
+  exports: Record<string, unknown>;
+  bin?: Record<string, string>;
+} {
   return JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }));
 }
 

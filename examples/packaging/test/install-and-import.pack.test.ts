@@ -33,7 +33,8 @@ const ENTRY_POINTS: Record<string, string[]> = {
   '@notify/adapter-redis': ['createRedisRateLimiter', 'redisRateLimiterModule'],
   '@notify/adapter-http': ['createHttpTemplateSource', 'createWebhookNotifier', 'verifyWebhookSignature'],
   '@notify/host-koa': ['createApp', 'startHttpServer'],
-  '@notify/host-worker': ['startWorker', 'loadConfig', 'composeService', 'createLogger'],
+  '@notify/host-worker': ['startWorker'],
+  '@notify/service': ['loadConfig', 'composeService', 'createLogger', 'runHttpService'],
 };
 
 /** Run inside the scratch project: plain Node, no workspace, no `source` condition. */
@@ -65,7 +66,7 @@ await engine.stop();
 
 // and the built HTTP app serves its OpenAPI document.
 const { createApp, startHttpServer } = await import('@notify/host-koa');
-const { createLogger } = await import('@notify/host-worker');
+const { createLogger } = await import('@notify/service');
 const server = await startHttpServer(createApp({ engine, logger: createLogger({ level: 'silent' }) }), { port: 0, host: '127.0.0.1' });
 const openapi = await (await fetch('http://127.0.0.1:' + server.port + '/openapi.json')).json();
 await server.close();
@@ -84,7 +85,8 @@ import { createSmtpTransport } from '@notify/adapter-smtp';
 import { createRedisRateLimiter } from '@notify/adapter-redis';
 import { createHttpTemplateSource } from '@notify/adapter-http';
 import { createApp } from '@notify/host-koa';
-import { loadConfig } from '@notify/host-worker';
+import { startWorker } from '@notify/host-worker';
+import { loadConfig } from '@notify/service';
 
 export function build(): EmailEngine {
   return createEmailEngine(
@@ -97,7 +99,7 @@ export function build(): EmailEngine {
     { from: 'noreply@example.com', maxRetries: 5 },
   );
 }
-export const pieces = [mailTransportContract, createRedisRateLimiter, createApp, loadConfig];
+export const pieces = [mailTransportContract, createRedisRateLimiter, createApp, startWorker, loadConfig];
 export const view = (v: NotificationView): string => v.status;
 export const isError = (e: unknown): boolean => NotifyError.is(e) && e.code === 'VALIDATION_FAILED';
 `;
@@ -200,6 +202,25 @@ describe('the packed packages install and import outside the workspace', () => {
     // A worker needs PostgreSQL and RabbitMQ: it must start, read its configuration and refuse clearly.
     expect(output.code).toBe(1);
     expect(output.stderr).toMatch(/DATABASE_URL/);
+  });
+
+  it('answers --help on every bin with its usage and exit 0', async () => {
+    const bins = Object.keys(tarballManifest(tarballs['@notify/service'] as string).bin ?? {});
+    expect(bins.sort()).toEqual([
+      'notify-api',
+      'notify-dead-letters',
+      'notify-migrate',
+      'notify-serve',
+      'notify-worker',
+    ]);
+    for (const bin of bins) {
+      const output = await runCommand('npm', ['exec', '--offline', '--', bin, '--help'], {
+        cwd: project,
+        timeoutMs: 30_000,
+      });
+      expect(output.code, `${bin}: ${output.stderr}`).toBe(0);
+      expect(output.stdout, bin).toContain(`Usage: ${bin}`);
+    }
   });
 
   it('type-checks a TypeScript consumer against the packed declarations (NodeNext)', async () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A bin as installed: `notify-api` of `@notify/host-koa` is `<package>/dist/bin/api.js`. */
+/** A bin as installed: `notify-api` of `@notify/service` is `<package>/bin/notify-api.js`. */
 export function binPath(packageName: string, bin: string): string {
   const manifestPath = fileURLToPath(import.meta.resolve(`${packageName}/package.json`));
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin?: Record<string, string> };

@@ -31,26 +31,22 @@ async function main(): Promise<Record<string, unknown>> {
   let api: Running;
   if (separate) {
     // 1. Migrations, once, before anything else touches the database.
-    const migrate = startProcess(
-      'notify-migrate',
-      binPath('@notify/adapter-postgres', 'notify-migrate'),
-      env,
-    );
+    const migrate = startProcess('notify-migrate', binPath('@notify/service', 'notify-migrate'), env);
     const code = await migrate.exited;
     if (code !== 0) throw new Error(`notify-migrate exited with code ${code}`);
     console.log('notify-migrate: database is up to date');
     // 2. The API (with the outbox relay) and the workers, sharing PostgreSQL and RabbitMQ.
-    api = startProcess('notify-api', binPath('@notify/host-koa', 'notify-api'), env);
+    api = startProcess('notify-api', binPath('@notify/service', 'notify-api'), env);
     running.push(api);
     for (let i = 1; i <= workerCount; i++) {
-      running.push(startProcess(`notify-worker-${i}`, binPath('@notify/host-worker', 'notify-worker'), env));
+      running.push(startProcess(`notify-worker-${i}`, binPath('@notify/service', 'notify-worker'), env));
     }
     await Promise.all(
       running.slice(1).map((w) => waitForLog(w, (l) => l.message === 'Worker ready', 30_000)),
     );
   } else {
     // Nothing configured: the embedded service, API and worker in one process, mail as .eml files.
-    api = startProcess('notify-serve', binPath('@notify/host-koa', 'notify-serve'), env);
+    api = startProcess('notify-serve', binPath('@notify/service', 'notify-serve'), env);
     running.push(api);
   }
   const ready = await waitForLog(api, (l) => String(l.message).startsWith('Email service listening'), 30_000);

@@ -1,6 +1,5 @@
 export { postgresStoreModule } from './container.js';
 export type { MigrateOptions, MigrateResult } from './migrate.js';
 export { defaultMigrationsDir, migrate } from './migrate.js';
-export { MIGRATE_EXIT, runMigrateCli } from './migrate-cli.js';
 export type { PostgresStoreOptions } from './options.js';
 export { createPostgresStore, PostgresNotificationStore } from './postgres-store.js';

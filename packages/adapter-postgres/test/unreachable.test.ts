@@ -1,9 +1,9 @@
 import { NotifyError } from '@notify/email-core';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { closedPortUrl } from '../../../test-support/unreachable.js';
 import { createPostgresStore } from '../src/index.js';
 import { newNotification } from './fixtures.js';
-import { closedPortUrl } from './unreachable.js';
 
 describe('PostgresNotificationStore when PostgreSQL is unreachable', () => {
   it('insert and ping fail with a retryable STORE_UNAVAILABLE whose message is ours, the driver error its cause', async () => {

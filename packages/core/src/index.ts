@@ -4,4 +4,5 @@ export * from './domain/index.js';
 export * from './fakes/index.js';
 export * from './ports/index.js';
 export * from './rendering/index.js';
+export * from './support/package-version.js';
 export * from './validation/index.js';

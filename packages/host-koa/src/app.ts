@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
+import type { Logger } from '@notify/email-core';
 import { type EmailEngine, NotifyError, type RateLimiter } from '@notify/email-core';
 import Koa from 'koa';
-import type { Logger } from 'pino';
 import { createKeyChecker } from './auth.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { registerOpenApiRoute } from './openapi/index.js';
@@ -30,7 +30,10 @@ export function createApp(options: AppOptions): Koa {
     throw new NotifyError('CONFIG_INVALID', 'createApp: engine is required (an EmailEngine)');
   }
   if (typeof options.logger?.child !== 'function') {
-    throw new NotifyError('CONFIG_INVALID', 'createApp: logger is required (a pino logger)');
+    throw new NotifyError(
+      'CONFIG_INVALID',
+      'createApp: logger is required (a Logger: pino, or any object with debug/info/warn/error/child)',
+    );
   }
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1) {

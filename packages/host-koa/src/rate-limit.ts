@@ -1,6 +1,6 @@
+import type { Logger } from '@notify/email-core';
 import { NotifyError, type RateLimitDecision, type RateLimiter } from '@notify/email-core';
 import type { Context } from 'koa';
-import type { Logger } from 'pino';
 import { bearerToken, keyFingerprint } from './auth.js';
 
 /**

@@ -1,5 +1,5 @@
+import type { Logger } from '@notify/email-core';
 import type { Middleware } from 'koa';
-import type { Logger } from 'pino';
 import { failure } from './envelope.js';
 import { toErrorResponse } from './error-response.js';
 import { correlationIdFrom } from './request-id.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '@notify/email-core';
 
 /** What the outer middleware puts on `ctx.state` for everything downstream. */
 export interface RequestState {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import {
   createEmailEngine,
   type EmailEngine,
@@ -10,15 +9,15 @@ import {
   InMemoryTemplateSource,
   type RateLimiter,
 } from '@notify/email-core';
-import { createLogger } from '@notify/host-worker';
+import { type RecordedLine, recordingLogger } from '@notify/email-core/testing';
 import { createApp, type RunningHttpServer, startHttpServer } from '../src/index.js';
 
 /** A parsed response body; tests poke into it freely and assert the shape themselves. */
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of arbitrary shape, checked by the assertions
 export type JsonBody = any;
 
-/** One JSON log line as written by the logger. */
-export type LogLine = Record<string, unknown>;
+/** One line the app logged (see recordingLogger in the core's testing entry). */
+export type LogLine = RecordedLine;
 
 export interface ApiHarnessOptions {
   apiKeys?: string[];
@@ -67,18 +66,6 @@ export function validBody(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
-/** A capturing destination: every line the logger writes, parsed. */
-function captureLogs(): { stream: Writable; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { stream, lines };
-}
-
 /** The whole API on the core's in-memory fakes, served by a real Koa server on an ephemeral port. */
 export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const store = new InMemoryNotificationStore();
@@ -90,9 +77,8 @@ export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarn
     { from: 'noreply@example.com', version: '9.9.9-test', ...options.engineOptions },
   );
   const engine = options.wrapEngine ? options.wrapEngine(runtime) : runtime;
-  const { stream, lines } = captureLogs();
-  // The service's own logger, so the tests see the production line format (DESIGN.md, Logging).
-  const logger = createLogger({ level: 'debug', name: 'host-koa-test', destination: stream });
+  const logger = recordingLogger();
+  const lines = logger.lines;
   const app = createApp({
     engine,
     logger,

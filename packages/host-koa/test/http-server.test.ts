@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { silentLogger } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
 import { createApp, startHttpServer } from '../src/index.js';
 import { startApi } from './http-harness.js';
@@ -89,7 +90,7 @@ describe('startHttpServer', () => {
     try {
       const app = createApp({
         engine: api.engine,
-        logger: (await import('pino')).default({ level: 'silent' }),
+        logger: silentLogger,
       });
       await expect(startHttpServer(app, { port: api.server.port, host: '127.0.0.1' })).rejects.toThrow(
         /EADDRINUSE/,
@@ -104,7 +105,7 @@ describe('createApp', () => {
   it('refuses bad options with CONFIG_INVALID naming the key', async () => {
     const api = await startApi();
     await api.close();
-    const logger = (await import('pino')).default({ level: 'silent' });
+    const logger = silentLogger;
     expect(() => createApp({ engine: api.engine, logger, bodyLimitBytes: 0 })).toThrow(/bodyLimitBytes/);
     expect(() => createApp({ engine: api.engine, logger, apiKeys: ['has space'] })).toThrow(/apiKeys/);
     expect(() => createApp({ engine: undefined as never, logger })).toThrow(/engine/);

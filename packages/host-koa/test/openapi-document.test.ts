@@ -1,4 +1,4 @@
-import { createLogger } from '@notify/host-worker';
+import { silentLogger } from '@notify/email-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type Koa from 'koa';
@@ -97,7 +97,7 @@ describe('GET /openapi.json', () => {
 
   it('documents exactly the routes the router has, each with at least one response', () => {
     // An app of its own: the harness does not hand out the Koa instance it serves.
-    const app = createApp({ engine: api.engine, logger: createLogger({ level: 'silent' }) });
+    const app = createApp({ engine: api.engine, logger: silentLogger });
     const served = routerRoutes(app);
     expect(served.length).toBeGreaterThanOrEqual(7);
     expect(documentedRoutes(doc)).toEqual(served);

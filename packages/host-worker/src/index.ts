@@ -1,13 +1,2 @@
-export type { ComposeOptions, Service, ServiceRole } from './compose.js';
-export { composeService } from './compose.js';
-export type { ServiceConfig, SmtpConfig } from './config.js';
-export { loadConfig, rabbitmqUrlFromParts, SECRET_VARIABLES } from './config.js';
-export type { CreateLoggerOptions } from './logger.js';
-export { createLogger, REDACTED } from './logger.js';
-export type { ShutdownOptions } from './process-lifecycle.js';
-export { onShutdownSignal, reportStartupFailure } from './process-lifecycle.js';
-export type { ClosingStep } from './shutdown.js';
-export { closeInOrder } from './shutdown.js';
-export { serviceVersion } from './version.js';
 export type { Worker, WorkerOptions } from './worker.js';
 export { startWorker } from './worker.js';

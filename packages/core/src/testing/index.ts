@@ -6,6 +6,7 @@ export * from './mail-transport-contract.js';
 export * from './notification-queue-contract.js';
 export * from './notification-store-contract.js';
 export * from './rate-limiter-contract.js';
+export * from './recording-logger.js';
 export * from './sample-notification.js';
 export * from './status-notifier-contract.js';
 export * from './template-source-contract.js';

@@ -1,13 +1,13 @@
 import type { Router } from '@koa/router';
-import { serviceVersion } from '@notify/host-worker';
 import type { RequestState } from '../state.js';
+import { hostKoaVersion } from '../version.js';
 import { createOpenApiDocument } from './document.js';
 
 let cached: string | undefined;
 
 /** The document as JSON text, built once per process: it depends on nothing but the code. */
 export function openApiJson(): string {
-  cached ??= JSON.stringify(createOpenApiDocument(serviceVersion()));
+  cached ??= JSON.stringify(createOpenApiDocument(hostKoaVersion()));
   return cached;
 }
 

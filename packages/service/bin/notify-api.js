@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { loadBuilt } from './load-built.js';
+
+await loadBuilt('api', 'notify-api');

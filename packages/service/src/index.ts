@@ -1,0 +1,15 @@
+export type { CliOutput } from './cli/migrate-cli.js';
+export { MIGRATE_EXIT, runMigrateCli } from './cli/migrate-cli.js';
+export type { ComposeOptions, Service, ServiceRole } from './compose/compose-service.js';
+export { composeService } from './compose/compose-service.js';
+export type { ServiceConfig, SmtpConfig } from './config/load-config.js';
+export { loadConfig, rabbitmqUrlFromParts, SECRET_VARIABLES } from './config/load-config.js';
+export type { CreateLoggerOptions } from './logging/logger.js';
+export { createLogger, REDACTED } from './logging/logger.js';
+export type { ClosingStep } from './process/close-in-order.js';
+export { closeInOrder } from './process/close-in-order.js';
+export type { ShutdownOptions } from './process/process-lifecycle.js';
+export { onShutdownSignal, reportStartupFailure } from './process/process-lifecycle.js';
+export { runHttpService } from './run/http-service.js';
+export { runWorkerService } from './run/worker-service.js';
+export { serviceVersion } from './version.js';

@@ -1,0 +1,121 @@
+import { InMemoryNotificationQueue } from '@notify/email-core';
+import { createApp, type RunningHttpServer, startHttpServer } from '@notify/host-koa';
+import { startWorker, type Worker } from '@notify/host-worker';
+import { composeService, type Service } from '../compose/compose-service.js';
+import { loadConfig } from '../config/load-config.js';
+import { onShutdownSignal, reportStartupFailure } from '../process/process-lifecycle.js';
+
+/**
+ * The two stock HTTP processes share this: `api` serves the API and runs the outbox relay (a
+ * separate worker process consumes the queue); `embedded` adds a worker in the same process,
+ * which is what makes the in-memory store and queue usable at all.
+ */
+export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
+  let service: Service | undefined;
+  try {
+    const config = loadConfig(process.env);
+    service = await composeService(config, { role });
+    const { engine, logger } = service;
+
+    engine.startRelay();
+    let worker: Worker | undefined;
+    if (role === 'embedded') {
+      worker = await startWorker({
+        engine,
+        queue: service.queue,
+        concurrency: config.workerConcurrency,
+        logger,
+        drainTimeoutMs: Math.floor(config.shutdownTimeoutMs / 3),
+      });
+    }
+    const app = createApp({
+      engine,
+      logger,
+      apiKeys: config.apiKeys,
+      rateLimiter: service.rateLimiter,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+    const server = await startHttpServer(app, {
+      port: config.port,
+      host: config.host,
+      drainTimeoutMs: Math.floor(config.shutdownTimeoutMs / 3),
+    });
+
+    const running = service;
+    onShutdownSignal(
+      () => shutdown({ service: running, server, worker, budgetMs: config.shutdownTimeoutMs }),
+      {
+        logger,
+        timeoutMs: config.shutdownTimeoutMs + 2000,
+      },
+    );
+
+    if (service.outboxDir !== undefined) {
+      logger.info(
+        { outbox_dir: service.outboxDir },
+        `Emails are written as .eml files to ${service.outboxDir}`,
+      );
+    }
+    logger.info(
+      {
+        role,
+        port: server.port,
+        host: config.host,
+        backends: service.backends,
+        api_key_count: config.apiKeys.length,
+      },
+      `Email service listening on http://${displayHost(config.host)}:${server.port}`,
+    );
+  } catch (error) {
+    await service?.close();
+    reportStartupFailure(error, service?.logger);
+  }
+}
+
+interface ShutdownParts {
+  service: Service;
+  server: RunningHttpServer;
+  worker: Worker | undefined;
+  budgetMs: number;
+}
+
+/**
+ * Stop accepting and finish the requests in flight; in embedded mode on the in-memory queue, give
+ * the worker a bounded moment to deliver what was accepted (nothing else keeps it); stop the
+ * worker; then close the engine (which flushes the outbox relay) and the adapters.
+ */
+async function shutdown({ service, server, worker, budgetMs }: ShutdownParts): Promise<void> {
+  await server.close();
+  if (worker && service.queue instanceof InMemoryNotificationQueue) {
+    await deliverAccepted(service, Math.floor(budgetMs / 3));
+  }
+  await worker?.stop();
+  await service.close();
+}
+
+async function deliverAccepted(service: Service, waitMs: number): Promise<void> {
+  const queue = service.queue as InMemoryNotificationQueue;
+  // The relay publishes accepted ids in batches a few ms after the answer; let it catch up.
+  const flush = (service.engine as { flushOutbox?: () => Promise<void> }).flushOutbox;
+  if (typeof flush === 'function') await flush.call(service.engine);
+  else await new Promise((resolve) => setTimeout(resolve, 100));
+  let timer: NodeJS.Timeout | undefined;
+  const idle = await Promise.race([
+    queue.whenIdle().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), waitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!idle) {
+    service.logger.warn(
+      { waiting: queue.pendingCount + queue.delayedCount, in_flight: queue.inFlightCount },
+      'Notifications still waiting in the in-memory queue are dropped at exit; configure DATABASE_URL and RabbitMQ to keep them',
+    );
+  }
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,42 @@
+import { startWorker } from '@notify/host-worker';
+import { composeService } from '../compose/compose-service.js';
+import { loadConfig } from '../config/load-config.js';
+import { onShutdownSignal, reportStartupFailure } from '../process/process-lifecycle.js';
+
+/** The stock worker process: consume the queue until SIGTERM/SIGINT, then drain and exit 0. */
+export async function runWorkerService(): Promise<void> {
+  try {
+    const config = loadConfig(process.env);
+    const service = await composeService(config, { role: 'worker' });
+    const { logger } = service;
+    try {
+      const worker = await startWorker({
+        engine: service.engine,
+        queue: service.queue,
+        concurrency: config.workerConcurrency,
+        logger,
+        // Half the budget for draining, the rest for closing the adapters.
+        drainTimeoutMs: Math.floor(config.shutdownTimeoutMs / 2),
+      });
+      onShutdownSignal(
+        async () => {
+          await worker.stop();
+          await service.close();
+        },
+        { logger, timeoutMs: config.shutdownTimeoutMs + 2000 },
+      );
+      if (service.outboxDir !== undefined) {
+        logger.info(
+          { outbox_dir: service.outboxDir },
+          `Emails are written as .eml files to ${service.outboxDir}`,
+        );
+      }
+      logger.info({ backends: service.backends, concurrency: config.workerConcurrency }, 'Worker ready');
+    } catch (error) {
+      await service.close();
+      reportStartupFailure(error, logger);
+    }
+  } catch (error) {
+    reportStartupFailure(error);
+  }
+}

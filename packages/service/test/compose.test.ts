@@ -1,0 +1,177 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type InMemoryNotificationQueue, NotifyError } from '@notify/email-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait.js';
+import { composeService } from '../src/compose/compose-service.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { createLogger } from '../src/logging/logger.js';
+import { body, isDelivered, quiet, startWorkerOn } from './compose-fixtures.js';
+
+describe('composeService, embedded on the in-memory defaults', () => {
+  let outbox: string;
+
+  beforeAll(() => {
+    outbox = mkdtempSync(join(tmpdir(), 'notify-compose-'));
+  });
+  afterAll(() => rmSync(outbox, { recursive: true, force: true }));
+
+  it('runs accept → worker → .eml file, all in one process', async () => {
+    const service = await composeService(loadConfig({ OUTBOX_DIR: outbox }), {
+      role: 'embedded',
+      logger: quiet(),
+    });
+    expect(service.backends).toEqual({
+      store: 'in-memory',
+      queue: 'in-memory',
+      transport: 'eml-files',
+      templates: 'directory',
+      notifier: 'none',
+      rateLimiter: 'in-memory',
+    });
+    expect(service.outboxDir).toBe(outbox);
+    expect(service.rateLimiter).toBeDefined();
+    service.engine.startRelay();
+    const worker = await startWorkerOn(service, 2);
+
+    const accepted = await service.engine.acceptNotification({
+      body: body('compose-1'),
+      correlationId: 'corr-compose-1',
+    });
+    expect(accepted.status).toBe('queued');
+    await until(() => isDelivered(service, 'compose-1'));
+    const files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    const eml = readFileSync(join(outbox, files[0] ?? ''), 'utf8');
+    expect(eml).toMatch(/^Subject: Welcome, Ada!/m);
+
+    await worker.stop();
+    await service.close();
+  });
+
+  it('creates a temp outbox folder when OUTBOX_DIR is unset, and logs no address', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const service = await composeService(loadConfig({}), {
+      logger: createLogger({ destination, level: 'debug' }),
+    });
+    try {
+      expect(service.outboxDir).toBeDefined();
+      expect(isAbsolute(service.outboxDir ?? '')).toBe(true);
+      expect(existsSync(service.outboxDir ?? '')).toBe(true);
+      service.engine.startRelay();
+      const worker = await startWorkerOn(service, 1);
+      await service.engine.acceptNotification({
+        body: body('compose-2', 'grace@example.com'),
+        correlationId: 'c-2',
+      });
+      await until(() => isDelivered(service, 'compose-2'));
+      await worker.stop();
+      expect(lines.join('')).not.toContain('grace@example.com');
+    } finally {
+      await service.close();
+      rmSync(service.outboxDir ?? '', { recursive: true, force: true });
+    }
+  });
+
+  it('closes the engine first, so accepted notifications are flushed to the queue before it closes', async () => {
+    const service = await composeService(loadConfig({ OUTBOX_DIR: outbox }), { logger: quiet() });
+    service.engine.startRelay();
+    await service.engine.acceptNotification({ body: body('compose-3'), correlationId: 'c-3' });
+    // No wait: the relay still holds the id in its batch buffer.
+    await service.close();
+    const queue = service.queue as InMemoryNotificationQueue;
+    expect(queue.published.map((p) => p.message.requestId)).toContain('compose-3');
+    await expect(queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    // Closing twice is harmless.
+    await service.close();
+  });
+
+  it('refuses a separate api or worker process without a shared store and queue', async () => {
+    for (const role of ['api', 'worker'] as const) {
+      const error = await composeService(loadConfig({ DATABASE_URL: 'postgres://db/x' }), {
+        role,
+        logger: quiet(),
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(NotifyError.is(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect((error as Error).message).toContain('RABBITMQ_URL');
+      expect((error as Error).message).not.toContain('DATABASE_URL');
+    }
+  });
+});
+
+describe('composeService with the HTTP template service and status callbacks', () => {
+  it('renders the template fetched over HTTP and posts the final status, signed', async () => {
+    const callbacks: Array<{ headers: IncomingHttpHeaders; body: Record<string, unknown> }> = [];
+    const templateRequests: string[] = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => {
+        raw += chunk;
+      });
+      req.on('end', () => {
+        if (req.method === 'GET' && req.url?.startsWith('/templates/')) {
+          templateRequests.push(req.url);
+          res.setHeader('Content-Type', 'application/json');
+          res.end(
+            JSON.stringify({ subject: 'Hi {{name}} (remote)', template_content: '<p>Remote {{name}}</p>' }),
+          );
+          return;
+        }
+        callbacks.push({ headers: req.headers, body: JSON.parse(raw) as Record<string, unknown> });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const outbox = mkdtempSync(join(tmpdir(), 'notify-compose-http-'));
+    const service = await composeService(
+      loadConfig({
+        OUTBOX_DIR: outbox,
+        TEMPLATE_SERVICE_URL: `${base}/templates/`,
+        STATUS_CALLBACK_URL: `${base}/status`,
+        STATUS_CALLBACK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      }),
+      { logger: quiet() },
+    );
+    try {
+      expect(service.backends).toMatchObject({ templates: 'http', notifier: 'webhook' });
+      service.engine.startRelay();
+      const worker = await startWorkerOn(service, 1);
+      await service.engine.acceptNotification({
+        body: { ...body('compose-http-1'), template_code: 'remote_welcome' },
+        correlationId: 'c-http-1',
+      });
+      await until(() => callbacks.length > 0);
+      await worker.stop();
+
+      expect(templateRequests).toEqual(['/templates/remote_welcome']);
+      const eml = readFileSync(join(outbox, readdirSync(outbox)[0] ?? ''), 'utf8');
+      expect(eml).toMatch(/^Subject: Hi Ada \(remote\)/m);
+      expect(callbacks[0]?.body).toMatchObject({
+        request_id: 'compose-http-1',
+        status: 'delivered',
+        attempts: 1,
+      });
+      expect(callbacks[0]?.headers['webhook-signature']).toMatch(/^v1,/);
+    } finally {
+      await service.close();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(outbox, { recursive: true, force: true });
+    }
+  });
+});
