@@ -60,7 +60,7 @@ export class AmqpNotificationQueue implements NotificationQueue {
   }
 
   get capabilities(): NotificationQueueCapabilities {
-    return { priority: true, delay: true, durable: true };
+    return { priority: true, delay: true, durable: true, shared: true };
   }
 
   /** True while a session is up (for health output; `ping()` does a round trip). */

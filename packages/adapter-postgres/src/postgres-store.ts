@@ -53,7 +53,7 @@ const STRANDED_SQL = `
  * (group-commit.ts), with every row keeping its own precondition and its own answer.
  */
 export class PostgresNotificationStore implements NotificationStore {
-  readonly capabilities: NotificationStoreCapabilities = { durable: true };
+  readonly capabilities: NotificationStoreCapabilities = { durable: true, shared: true };
   readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly settings: ResolvedPostgresStoreOptions;

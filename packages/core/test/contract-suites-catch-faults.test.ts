@@ -25,6 +25,7 @@ import {
   type QueueMessage,
   type RateLimitDecision,
   type SendResult,
+  type SettleResult,
   type StatusEvent,
   type StrandedQuery,
   type Template,
@@ -133,6 +134,11 @@ class LeaseBlindStrandedStore extends InMemoryNotificationStore {
   }
 }
 
+/** Claims other processes share its records, though they live in this one's memory. */
+class FalselySharedStore extends InMemoryNotificationStore {
+  override readonly capabilities = { durable: false, shared: true };
+}
+
 describe('notificationStoreContract catches a broken store', () => {
   it('passes the reference fake, every case', async () => {
     const results = await storeSuite(() => new InMemoryNotificationStore());
@@ -170,6 +176,11 @@ describe('notificationStoreContract catches a broken store', () => {
   it('fails a findStranded that misses expired leases', async () => {
     const results = await storeSuite(() => new LeaseBlindStrandedStore());
     expect(outcomeOf(results, 'findStranded')).toBe('failed');
+  });
+
+  it('fails a store that declares itself shared but forgets on exit', async () => {
+    const results = await storeSuite(() => new FalselySharedStore());
+    expect(outcomeOf(results, 'declares whether it is durable and shared')).toBe('failed');
   });
 
   it('fails a store whose outage goes unnoticed', async () => {
@@ -252,6 +263,18 @@ class NewestFirstDeadLetterQueue extends InMemoryNotificationQueue {
   }
 }
 
+/** Says it is settled while a message still waits for its handler. */
+class HastySettleQueue extends InMemoryNotificationQueue {
+  override async settle(): Promise<SettleResult> {
+    return { waiting: 0, inFlight: 0 };
+  }
+}
+
+/** Claims other processes share it, though it lives in this one's memory. */
+class FalselySharedQueue extends InMemoryNotificationQueue {
+  override readonly capabilities = { priority: true, delay: true, durable: false, shared: true };
+}
+
 describe('notificationQueueContract catches a broken queue', () => {
   it('passes the reference fake, every case', async () => {
     const results = await queueSuite(() => new InMemoryNotificationQueue());
@@ -282,6 +305,16 @@ describe('notificationQueueContract catches a broken queue', () => {
   it('fails a queue that acknowledges a message whose handler threw', async () => {
     const results = await queueSuite(() => new ErrorSwallowingQueue());
     expect(outcomeOf(results, 'handler throws is delivered again')).toBe('failed');
+  });
+
+  it('fails a queue whose settle resolves before its messages were handled', async () => {
+    const results = await queueSuite(() => new HastySettleQueue());
+    expect(outcomeOf(results, 'settle resolves once every published message')).toBe('failed');
+  });
+
+  it('fails a queue that declares itself shared but forgets on exit', async () => {
+    const results = await queueSuite(() => new FalselySharedQueue());
+    expect(outcomeOf(results, 'declares the capabilities')).toBe('failed');
   });
 
   it('fails dead letters read back newest first', async () => {

@@ -101,7 +101,7 @@ describe('acceptNotification', () => {
     store.setAvailable(false);
     const error = await rejectionOf(engine.acceptNotification({ body: body(), correlationId: 'c' }));
     expect(NotifyError.is(error) && error.code).toBe('STORE_UNAVAILABLE');
-    expect((error as NotifyError).httpStatus).toBe(503);
+    expect((error as NotifyError).kind).toBe('unavailable');
     await engine.flushOutbox();
     expect(queue.published).toHaveLength(0);
   });

@@ -21,7 +21,7 @@ function failure(body: unknown, key?: string): NotifyError {
 function detailsOf(body: unknown, key?: string): Record<string, string> {
   const error = failure(body, key);
   expect(error.code).toBe('VALIDATION_FAILED');
-  expect(error.httpStatus).toBe(422);
+  expect(error.kind).toBe('invalid_input');
   return Object.fromEntries((error.details ?? []).map((d) => [d.path, d.message]));
 }
 
@@ -117,7 +117,7 @@ describe('parseAcceptBody: notification_type', () => {
   it('answers UNSUPPORTED_NOTIFICATION_TYPE (422) for another type', () => {
     const error = failure(withField('notification_type', 'sms'));
     expect(error.code).toBe('UNSUPPORTED_NOTIFICATION_TYPE');
-    expect(error.httpStatus).toBe(422);
+    expect(error.kind).toBe('invalid_input');
     expect(error.details?.[0]?.path).toBe('notification_type');
     expect(error.message).toContain('sms');
   });

@@ -1,5 +1,6 @@
-import { ERROR_CODES, NotifyError } from '@notify/email-core';
+import { NotifyError } from '@notify/email-core';
 import { type Envelope, failure } from './envelope.js';
+import { httpStatusOf } from './http-status.js';
 
 /** What a thrown error becomes on the wire. */
 export interface ErrorResponse {
@@ -26,7 +27,7 @@ function retryAfterSeconds(error: NotifyError): string {
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (NotifyError.is(error)) {
-    const status = ERROR_CODES[error.code]?.status ?? 500;
+    const status = httpStatusOf(error.code);
     if (error.code === 'RATE_LIMITED') {
       return {
         status,

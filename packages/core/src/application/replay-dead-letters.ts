@@ -124,7 +124,7 @@ function filterView(filter: ParsedDeadLetterFilter): BulkReplayResult['filter'] 
 
 /** Our own messages only: a store error's text is written by guardStore, never a driver's. */
 function describe(requestId: string, error: unknown): { request_id: string; code: string; message: string } {
-  if (NotifyError.is(error) && error.httpStatus < 500) {
+  if (NotifyError.is(error) && error.forCaller) {
     return { request_id: requestId, code: error.code, message: error.message };
   }
   if (NotifyError.is(error) && error.code === 'STORE_UNAVAILABLE') {

@@ -1,40 +1,69 @@
 /**
- * One error base for the whole engine. `code` is UPPER_SNAKE from the table below;
- * `retryable` tells the worker whether a later attempt may succeed.
+ * What sort of failure an error is, in the domain's words. Hosts choose their own answer from the
+ * code (host-koa maps each code to an HTTP status, the CLIs to an exit code); the core decides
+ * by kind, e.g. whether a message written for the caller may be shown as it is.
+ */
+export type ErrorKind =
+  /** The caller's input is wrong: fixing the request fixes it. */
+  | 'invalid_input'
+  | 'not_found'
+  /** The request is well-formed, but the state of the record forbids it. */
+  | 'conflict'
+  | 'unauthorized'
+  | 'rate_limited'
+  /** A dependency is down or slow: the same request may succeed later. */
+  | 'unavailable'
+  /** A downstream system refused for good (an SMTP 5xx, retries used up). */
+  | 'rejected'
+  /** A bug or a misconfiguration of this service. */
+  | 'internal';
+
+/** Kinds whose message is written for the caller and may be shown as it is. */
+const CALLER_KINDS: ReadonlySet<ErrorKind> = new Set([
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'unauthorized',
+  'rate_limited',
+]);
+
+/**
+ * One error base for the whole engine. `code` is UPPER_SNAKE from the table below, each with its
+ * kind and whether a later attempt may succeed (`retryable`, which tells the worker to retry).
  * `NotifyError.is()` works across duplicate installs, where `instanceof` does not.
  */
 export const ERROR_CODES = {
   // API / input
-  VALIDATION_FAILED: { status: 422, retryable: false },
-  UNSUPPORTED_NOTIFICATION_TYPE: { status: 422, retryable: false },
-  IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false },
-  MALFORMED_JSON: { status: 400, retryable: false },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
-  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
-  NOT_FOUND: { status: 404, retryable: false },
-  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
-  UNAUTHORIZED: { status: 401, retryable: false },
-  RATE_LIMITED: { status: 429, retryable: true },
-  UNAVAILABLE: { status: 503, retryable: true },
-  INTERNAL: { status: 500, retryable: true },
-  CONFIG_INVALID: { status: 500, retryable: false },
-  ILLEGAL_TRANSITION: { status: 409, retryable: false },
-  NOT_REPLAYABLE: { status: 409, retryable: false },
+  VALIDATION_FAILED: { kind: 'invalid_input', retryable: false },
+  UNSUPPORTED_NOTIFICATION_TYPE: { kind: 'invalid_input', retryable: false },
+  IDEMPOTENCY_KEY_REUSED: { kind: 'conflict', retryable: false },
+  MALFORMED_JSON: { kind: 'invalid_input', retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { kind: 'invalid_input', retryable: false },
+  PAYLOAD_TOO_LARGE: { kind: 'invalid_input', retryable: false },
+  NOT_FOUND: { kind: 'not_found', retryable: false },
+  METHOD_NOT_ALLOWED: { kind: 'invalid_input', retryable: false },
+  UNAUTHORIZED: { kind: 'unauthorized', retryable: false },
+  RATE_LIMITED: { kind: 'rate_limited', retryable: true },
+  UNAVAILABLE: { kind: 'unavailable', retryable: true },
+  INTERNAL: { kind: 'internal', retryable: true },
+  CONFIG_INVALID: { kind: 'internal', retryable: false },
+  ILLEGAL_TRANSITION: { kind: 'conflict', retryable: false },
+  NOT_REPLAYABLE: { kind: 'conflict', retryable: false },
   // delivery
-  TEMPLATE_NOT_FOUND: { status: 422, retryable: false },
-  TEMPLATE_INVALID: { status: 422, retryable: false },
-  TEMPLATE_VARIABLE_MISSING: { status: 422, retryable: false },
-  TEMPLATE_SOURCE_UNAVAILABLE: { status: 503, retryable: true },
-  SMTP_PERMANENT: { status: 502, retryable: false },
-  SMTP_TRANSIENT: { status: 503, retryable: true },
-  SMTP_TIMEOUT: { status: 504, retryable: true },
-  CIRCUIT_OPEN: { status: 503, retryable: true },
-  RETRIES_EXHAUSTED: { status: 502, retryable: false },
-  STORE_UNAVAILABLE: { status: 503, retryable: true },
-  QUEUE_UNAVAILABLE: { status: 503, retryable: true },
-  MALFORMED_MESSAGE: { status: 422, retryable: false },
-  UNKNOWN_NOTIFICATION: { status: 404, retryable: false },
-} as const satisfies Record<string, { status: number; retryable: boolean }>;
+  TEMPLATE_NOT_FOUND: { kind: 'invalid_input', retryable: false },
+  TEMPLATE_INVALID: { kind: 'invalid_input', retryable: false },
+  TEMPLATE_VARIABLE_MISSING: { kind: 'invalid_input', retryable: false },
+  TEMPLATE_SOURCE_UNAVAILABLE: { kind: 'unavailable', retryable: true },
+  SMTP_PERMANENT: { kind: 'rejected', retryable: false },
+  SMTP_TRANSIENT: { kind: 'unavailable', retryable: true },
+  SMTP_TIMEOUT: { kind: 'unavailable', retryable: true },
+  CIRCUIT_OPEN: { kind: 'unavailable', retryable: true },
+  RETRIES_EXHAUSTED: { kind: 'rejected', retryable: false },
+  STORE_UNAVAILABLE: { kind: 'unavailable', retryable: true },
+  QUEUE_UNAVAILABLE: { kind: 'unavailable', retryable: true },
+  MALFORMED_MESSAGE: { kind: 'invalid_input', retryable: false },
+  UNKNOWN_NOTIFICATION: { kind: 'not_found', retryable: false },
+} as const satisfies Record<string, { kind: ErrorKind; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -75,9 +104,13 @@ export class NotifyError extends Error {
     this.retryAfterMs = options.retryAfterMs;
   }
 
-  /** The HTTP status this error maps to when it reaches a client. */
-  get httpStatus(): number {
-    return ERROR_CODES[this.code].status;
+  get kind(): ErrorKind {
+    return ERROR_CODES[this.code].kind;
+  }
+
+  /** True when the message was written for the caller (bad input, not found, ...), not about internals. */
+  get forCaller(): boolean {
+    return CALLER_KINDS.has(this.kind);
   }
 
   static is(value: unknown): value is NotifyError {

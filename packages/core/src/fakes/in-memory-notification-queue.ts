@@ -8,6 +8,7 @@ import type {
   NotificationQueueCapabilities,
   PublishOptions,
   QueueMessage,
+  SettleResult,
 } from '../ports/notification-queue.js';
 
 export interface InMemoryNotificationQueueOptions {
@@ -50,7 +51,12 @@ interface ConsumerState {
  * `deadLetters`. Nothing survives the process, which `capabilities.durable` says.
  */
 export class InMemoryNotificationQueue implements NotificationQueue {
-  readonly capabilities: NotificationQueueCapabilities = { priority: true, delay: true, durable: false };
+  readonly capabilities: NotificationQueueCapabilities = {
+    priority: true,
+    delay: true,
+    durable: false,
+    shared: false,
+  };
   /** Every dead letter, oldest first. */
   readonly deadLetters: DeadLetter[] = [];
   /** Accepted publishes, in order (delayed ones included); the newest `publishedLimit` are kept. */
@@ -115,6 +121,18 @@ export class InMemoryNotificationQueue implements NotificationQueue {
     }
     this.delayed.clear();
     this.pump();
+  }
+
+  async settle(timeoutMs: number): Promise<SettleResult> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.whenIdle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return { waiting: this.pendingCount + this.delayedCount, inFlight: this.inFlightCount };
   }
 
   /** Resolves once nothing is waiting, delayed or in flight (never, if nobody consumes). */

@@ -26,7 +26,7 @@ export interface InMemoryNotificationStoreOptions {
  * cannot change the store behind its back, just as with a real database.
  */
 export class InMemoryNotificationStore implements NotificationStore {
-  readonly capabilities: NotificationStoreCapabilities = { durable: false };
+  readonly capabilities: NotificationStoreCapabilities = { durable: false, shared: false };
   private readonly records = new Map<string, Notification>();
   private readonly clock: Clock;
   private available = true;

@@ -47,7 +47,16 @@ export interface NotificationQueueCapabilities {
   priority: boolean;
   /** `delayMs` is honoured. */
   delay: boolean;
+  /** What it holds survives a restart of this process. */
   durable: boolean;
+  /** Other processes publish to and consume from the same queue (a broker, not this process's memory). */
+  shared: boolean;
+}
+
+/** What `settle` left behind when its time ran out: messages waiting or delayed, and handlers running. */
+export interface SettleResult {
+  waiting: number;
+  inFlight: number;
 }
 
 /**
@@ -62,6 +71,12 @@ export interface NotificationQueue {
   /** Reads (without removing) up to `limit` dead letters, oldest first, where the backend can. */
   peekDeadLetters?(limit: number): Promise<DeadLetter[]>;
   ping(): Promise<void>;
+  /**
+   * Resolves once nothing is waiting, delayed or in flight, or once `timeoutMs` has passed, with
+   * what is left. Offered by queues that are not durable: what they hold is lost when the process
+   * ends, so a process that consumes its own queue can finish what it accepted before it stops.
+   */
+  settle?(timeoutMs: number): Promise<SettleResult>;
   close(): Promise<void>;
 }
 

@@ -62,6 +62,8 @@ export interface StrandedQuery {
 export interface NotificationStoreCapabilities {
   /** Survives a process restart. */
   durable: boolean;
+  /** Other processes read and write the same records (a database, not this process's memory). */
+  shared: boolean;
 }
 
 /**

@@ -28,8 +28,9 @@ export interface NotificationQueueHarness extends BaseHarness<NotificationQueue>
  * `priority`, `delay`: must match `subject.capabilities` (declared false there ⇔ declared here).
  * `peekDeadLetters`: the queue has no `peekDeadLetters` method.
  * `outage`: the harness cannot simulate a broker outage.
+ * `settle`: the queue has no `settle` method (a durable queue need not: it keeps what it holds).
  */
-export type NotificationQueueCapability = 'priority' | 'delay' | 'peekDeadLetters' | 'outage';
+export type NotificationQueueCapability = 'priority' | 'delay' | 'peekDeadLetters' | 'outage' | 'settle';
 
 export interface NotificationQueueContractOptions {
   lacks?: Lacks<NotificationQueueCapability>;
@@ -78,7 +79,56 @@ export function notificationQueueContract(
         lacks.peekDeadLetters === undefined,
         'peekDeadLetters presence vs lacks.peekDeadLetters',
       );
+      assert.equal(
+        typeof queue.settle === 'function',
+        lacks.settle === undefined,
+        'settle presence vs lacks.settle',
+      );
       assert.equal(typeof queue.capabilities.durable, 'boolean');
+      assert.equal(typeof queue.capabilities.shared, 'boolean');
+      // A queue other processes reach outlives this one; one that forgets on exit must let it settle.
+      if (queue.capabilities.shared) assert.ok(queue.capabilities.durable, 'a shared queue is durable');
+      if (!queue.capabilities.durable)
+        assert.ok(lacks.settle === undefined, 'a queue that is not durable offers settle');
+    }),
+  );
+
+  caseNeeding(
+    it,
+    lacks,
+    'settle',
+    `${T} settle resolves once every published message was handled, and says what is left when time runs out`,
+    run(async (queue) => {
+      const settle = queue.settle?.bind(queue);
+      assert.ok(settle, 'settle is declared');
+      const handled: string[] = [];
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const consumer = await queue.consume(
+        async (message) => {
+          await gate;
+          handled.push(message.requestId);
+        },
+        { concurrency: 1 },
+      );
+      try {
+        const messages = [sampleQueueMessage(), sampleQueueMessage()];
+        await queue.publish(messages);
+        const early = await settle(50);
+        assert.ok(
+          early.waiting + early.inFlight >= 1,
+          `something is left while the handler waits: ${JSON.stringify(early)}`,
+        );
+        release();
+        const done = await settle(arrival);
+        assert.deepEqual(done, { waiting: 0, inFlight: 0 });
+        assert.deepEqual(handled.sort(), messages.map((m) => m.requestId).sort());
+      } finally {
+        release();
+        await consumer.stop();
+      }
     }),
   );
 

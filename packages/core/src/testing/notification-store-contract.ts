@@ -43,6 +43,16 @@ export function notificationStoreContract(
     withHarness(makeStore, (harness) => body(harness.subject, harness));
 
   it(
+    `${T} declares whether it is durable and shared`,
+    run(async (store) => {
+      assert.equal(typeof store.capabilities.durable, 'boolean');
+      assert.equal(typeof store.capabilities.shared, 'boolean');
+      // Records other processes read outlive this one: a shared store that forgets is not shared.
+      if (store.capabilities.shared) assert.ok(store.capabilities.durable, 'a shared store is durable');
+    }),
+  );
+
+  it(
     `${T} insert stores the record and returns it unchanged`,
     run(async (store) => {
       const record = sampleNotification({

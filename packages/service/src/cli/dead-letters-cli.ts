@@ -146,8 +146,7 @@ export function failureResult(error: unknown): CliResult {
     // Bad option values (limit 0, a malformed error code) are the command line's fault: usage.
     const code = error.code === 'VALIDATION_FAILED' ? EXIT_USAGE : EXIT_FAILED;
     const details = (error.details ?? []).map((d) => `\n  ${d.path}: ${d.message}`).join('');
-    const cause =
-      error.httpStatus >= 500 && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    const cause = !error.forCaller && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
     return { code, stdout: '', stderr: `error: ${error.code}: ${error.message}${cause}${details}\n` };
   }
   const message = error instanceof Error ? error.message : String(error);

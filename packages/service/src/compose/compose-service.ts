@@ -5,7 +5,7 @@ import {
   createEmailEngine,
   DirectoryTemplateSource,
   defaultTemplatesDir,
-  type EmailEngineRuntime,
+  type EmailEngineInstance,
   InMemoryNotificationQueue,
   InMemoryNotificationStore,
   InMemoryRateLimiter,
@@ -34,7 +34,7 @@ export interface ComposeOptions {
 
 /** Everything a host process needs, built from the configuration. */
 export interface Service {
-  engine: EmailEngineRuntime;
+  engine: EmailEngineInstance;
   queue: NotificationQueue;
   store: NotificationStore;
   transport: MailTransport;

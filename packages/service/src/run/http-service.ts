@@ -1,4 +1,3 @@
-import { InMemoryNotificationQueue } from '@notify/email-core';
 import { createApp, type RunningHttpServer, startHttpServer } from '@notify/host-koa';
 import { startWorker, type Worker } from '@notify/host-worker';
 import { composeService, type Service } from '../compose/compose-service.js';
@@ -80,39 +79,26 @@ interface ShutdownParts {
 }
 
 /**
- * Stop accepting and finish the requests in flight; in embedded mode on the in-memory queue, give
- * the worker a bounded moment to deliver what was accepted (nothing else keeps it); stop the
- * worker; then close the engine (which flushes the outbox relay) and the adapters.
+ * Stop accepting and finish the requests in flight; when this process consumes a queue that is not
+ * durable, give the worker a bounded moment to deliver what was accepted (nothing else keeps it);
+ * stop the worker; then close the engine (which flushes the outbox relay) and the adapters.
  */
 async function shutdown({ service, server, worker, budgetMs }: ShutdownParts): Promise<void> {
   await server.close();
-  if (worker && service.queue instanceof InMemoryNotificationQueue) {
-    await deliverAccepted(service, Math.floor(budgetMs / 3));
+  const { queue } = service;
+  if (worker && !queue.capabilities.durable && queue.settle) {
+    // The relay publishes accepted ids in batches a few ms after the answer; let it catch up.
+    await service.engine.flushOutbox();
+    const left = await queue.settle(Math.floor(budgetMs / 3));
+    if (left.waiting + left.inFlight > 0) {
+      service.logger.warn(
+        { waiting: left.waiting, in_flight: left.inFlight },
+        'Notifications still waiting in the in-memory queue are dropped at exit; configure DATABASE_URL and RabbitMQ to keep them',
+      );
+    }
   }
   await worker?.stop();
   await service.close();
-}
-
-async function deliverAccepted(service: Service, waitMs: number): Promise<void> {
-  const queue = service.queue as InMemoryNotificationQueue;
-  // The relay publishes accepted ids in batches a few ms after the answer; let it catch up.
-  const flush = (service.engine as { flushOutbox?: () => Promise<void> }).flushOutbox;
-  if (typeof flush === 'function') await flush.call(service.engine);
-  else await new Promise((resolve) => setTimeout(resolve, 100));
-  let timer: NodeJS.Timeout | undefined;
-  const idle = await Promise.race([
-    queue.whenIdle().then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), waitMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!idle) {
-    service.logger.warn(
-      { waiting: queue.pendingCount + queue.delayedCount, in_flight: queue.inFlightCount },
-      'Notifications still waiting in the in-memory queue are dropped at exit; configure DATABASE_URL and RabbitMQ to keep them',
-    );
-  }
 }
 
 function displayHost(host: string): string {
