@@ -11,7 +11,7 @@ export const ACCEPT_PATH = '/api/v1/notifications/';
 const runPrefix = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 let sequence = 0;
 
-/** The request body of the predecessor's README (seed/README.md), with a fresh request_id. */
+/** The request body of the predecessor's README (the curl of README.md's quick start), with a fresh request_id. */
 export function acceptBody(): string {
   sequence += 1;
   return JSON.stringify({

@@ -53,7 +53,7 @@ async function main(): Promise<Record<string, unknown>> {
   const base = `http://127.0.0.1:${ready.port}`;
   console.log(`${api.name} listening on ${base}; backends: ${describeBackends(ready.backends)}`);
 
-  // 3. The seed request (seed/README.md), with a request_id of its own so every run sends a mail.
+  // 3. The seed request (the curl of README.md's quick start), with a request_id of its own so every run sends a mail.
   const requestId = `req-${Date.now().toString(36)}`;
   const accepted = await getJson(`${base}/api/v1/notifications/`, {
     method: 'POST',

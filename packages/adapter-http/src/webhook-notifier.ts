@@ -19,7 +19,7 @@ import { signWebhook } from './webhook-signature.js';
 const C = 'Webhook notifier';
 
 export interface WebhookNotifierOptions {
-  /** Where each final status is POSTed (API.md, Status callback). */
+  /** Where each final status is POSTed (docs/api.md, Status callbacks). */
   url: string;
   /**
    * Signs deliveries the Standard Webhooks way when set: `whsec_<base64>` (decoded) or any

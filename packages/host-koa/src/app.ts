@@ -24,7 +24,7 @@ export interface AppOptions {
   bodyLimitBytes?: number | undefined;
 }
 
-/** Builds the HTTP API (API.md) as a Koa application; `startHttpServer` serves it. */
+/** Builds the HTTP API (docs/api.md) as a Koa application; `startHttpServer` serves it. */
 export function createApp(options: AppOptions): Koa {
   if (typeof options?.engine?.acceptNotification !== 'function') {
     throw new NotifyError('CONFIG_INVALID', 'createApp: engine is required (an EmailEngine)');

@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '@notify/email-core';
 
-/** The error object of a failed response (API.md, Envelope). */
+/** The error object of a failed response (docs/api.md, Envelope). */
 export interface ErrorBody {
   code: string;
   message: string;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { NotifyError } from '@notify/email-core';
 
-/** 256 KiB, API.md's default body limit. */
+/** 256 KiB, the default body limit of docs/api.md. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
 
 /** `application/json` or a structured-syntax `+json` type (RFC 6839), e.g. `application/merge-patch+json`. */

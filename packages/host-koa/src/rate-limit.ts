@@ -13,7 +13,7 @@ import { bearerToken, keyFingerprint } from './auth.js';
 export function rateLimitKey(ctx: Context, body: unknown): string {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const userId = (body as Record<string, unknown>).user_id;
-    // Bounded like the field itself (API.md: at most 128 chars), so a junk value cannot mint huge keys.
+    // Bounded like the field itself (docs/api.md: at most 128 characters), so a junk value cannot mint huge keys.
     if (typeof userId === 'string' && userId.length > 0 && userId.length <= 128) return `user:${userId}`;
   }
   const token = bearerToken(ctx.get('Authorization') || undefined);

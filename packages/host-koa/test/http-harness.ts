@@ -123,7 +123,7 @@ export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarn
   };
 }
 
-/** Asserts the envelope of a failure (API.md): success false, data null, error with code and message. */
+/** Asserts the envelope of a failure (docs/api.md): success false, data null, error with code and message. */
 export function expectFailure(body: JsonBody, code: string): void {
   if (
     body?.success !== false ||

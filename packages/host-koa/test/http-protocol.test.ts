@@ -60,7 +60,7 @@ describe('X-Request-ID and logging', () => {
     const res = await api.post(body, { 'X-Request-ID': 'trace-abc-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
     const lines = api.logs.filter((line) => line.correlation_id === 'trace-abc-123');
-    // One info line per accepted request: the access line, carrying the ids DESIGN.md asks for.
+    // One info line per accepted request: the access line, carrying the ids docs/configuration.md (Logs) lists.
     expect(lines.filter((line) => line.level === 'INFO').map((line) => line.message)).toEqual([
       'request completed',
     ]);

@@ -22,7 +22,7 @@ import {
 } from '../../host-koa/test/http-harness.js';
 import { createLogger } from '../src/logging/logger.js';
 
-// An audit of shared/API.md and the predecessor's README, statement by statement, over real HTTP
+// An audit of the HTTP contract (docs/api.md) and the predecessor's (docs/migrating-from-django.md), statement by statement, over real HTTP
 // against the real Koa app on the real engine (in-memory fakes), with a real worker consuming.
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;

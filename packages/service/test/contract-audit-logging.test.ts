@@ -5,7 +5,7 @@ import { composeService } from '../src/compose/compose-service.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger, REDACTED } from '../src/logging/logger.js';
 
-// DESIGN.md, Logging: "Secrets and (by default) recipient addresses are redacted", and the
+// docs/configuration.md, Logs: "Secrets and (by default) recipient addresses are redacted", and the
 // configuration's LOG_LEVEL is honoured by the composed service.
 
 function capture(): { stream: Writable; raw: () => string; lines: () => Array<Record<string, unknown>> } {

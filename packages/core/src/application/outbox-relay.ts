@@ -20,7 +20,7 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * The publishing half of the transactional outbox (DESIGN.md, Accept): the notification row is
+ * The publishing half of the transactional outbox (docs/architecture.md, Delivery semantics 1): the notification row is
  * its own outbox entry, `publishedAt` null until the queue confirmed its message.
  *
  * Accepted ids are buffered and published in confirmed batches after the HTTP answer; a failed

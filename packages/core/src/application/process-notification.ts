@@ -12,7 +12,7 @@ import { messageFor } from './outbox-relay.js';
 import type { ProcessOutcome } from './views.js';
 
 /**
- * Handles one queue message (DESIGN.md, Delivery semantics 2–6). Resolves only after the outcome
+ * Handles one queue message (docs/architecture.md, Delivery semantics 2–6). Resolves only after the outcome
  * is stored and any republish confirmed, so the caller may ack; a throw means "redeliver".
  *
  * Crash points, and why none strands a record:

@@ -2,7 +2,7 @@ import { NotifyError } from './errors.js';
 import type { NotificationStatus } from './notification.js';
 
 /**
- * Every legal move of a notification's status (DESIGN.md, Delivery semantics).
+ * Every legal move of a notification's status (docs/architecture.md, Delivery semantics).
  * - queued|retrying → processing: a worker claims it.
  * - processing → processing: an expired lease is reclaimed by another worker.
  * - processing → delivered|retrying|failed: the outcome of an attempt.

@@ -1,4 +1,4 @@
-/** The body POSTed to the status callback (API.md, Status callback). */
+/** The body POSTed to the status callback (docs/api.md, Status callbacks). */
 export interface StatusEvent {
   notification_id: string;
   request_id: string;

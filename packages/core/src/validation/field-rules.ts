@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The field rules of the HTTP contract (shared/API.md), as plain functions so that the accept
+ * The field rules of the HTTP contract (docs/api.md), as plain functions so that the accept
  * schema, the list query and the template sources apply the very same rule.
  * Each `*Problem` function returns a human predicate ("must be …") or undefined when the value is fine.
  */

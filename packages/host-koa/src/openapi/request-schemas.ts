@@ -105,7 +105,7 @@ export const acceptRequestSchema = z
     'A notification to send. Unknown top-level fields are ignored (never stored, never part of the idempotency comparison).',
   );
 
-/** The body clients of the predecessor send (seed/README.md), and the one the tests post. */
+/** The body clients of the predecessor send (the curl of README.md's quick start), and the one the tests post. */
 export const acceptRequestExample = {
   notification_type: 'email',
   user_id: '550e8400-e29b-41d4-a716-446655440000',
