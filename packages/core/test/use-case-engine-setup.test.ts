@@ -1,8 +1,9 @@
-import 'reflect-metadata';
 import {
   ClockToken,
   coreModule,
   createEmailEngine,
+  defaultTemplatesDir,
+  directoryTemplateSourceModule,
   domainOf,
   type EmailEngineRuntime,
   EmailEngineToken,
@@ -11,11 +12,18 @@ import {
   InMemoryNotificationStore,
   InMemoryStatusNotifier,
   InMemoryTemplateSource,
+  inMemoryQueueModule,
+  inMemoryRateLimiterModule,
+  inMemoryStoreModule,
   MailTransportToken,
   ManualClock,
+  type NotificationQueue,
   NotificationQueueToken,
+  type NotificationStore,
   NotificationStoreToken,
   NotifyError,
+  type RateLimiter,
+  RateLimiterToken,
   StatusNotifierToken,
   TemplateSourceToken,
 } from '@notify/email-core';
@@ -135,5 +143,45 @@ describe('coreModule', () => {
     bad.bind(TemplateSourceToken).toConstantValue(deps.templates);
     bad.load(coreModule({ from: '' }));
     expect(configError(() => bad.get(EmailEngineToken)).details?.[0]?.path).toBe('from');
+  });
+});
+
+describe('the in-memory backends as container modules', () => {
+  it('bind each port to a working backend, and unbinding closes it', async () => {
+    const transport = new InMemoryMailTransport();
+    const container = new Container();
+    container.bind(MailTransportToken).toConstantValue(transport);
+    container.load(
+      inMemoryStoreModule(),
+      inMemoryQueueModule(),
+      inMemoryRateLimiterModule({ ratePerSecond: 1, burst: 1 }),
+      directoryTemplateSourceModule(defaultTemplatesDir()),
+      coreModule({ from: 'no-reply@example.test' }),
+    );
+    const engine = container.get<EmailEngineRuntime>(EmailEngineToken);
+    const store = container.get<NotificationStore>(NotificationStoreToken);
+    const queue = container.get<NotificationQueue>(NotificationQueueToken);
+    const limiter = container.get<RateLimiter>(RateLimiterToken);
+    expect(store.capabilities).toEqual({ durable: false, shared: false });
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+
+    const accepted = await engine.acceptNotification({
+      body: {
+        notification_type: 'email',
+        user_id: 'u',
+        template_code: 'welcome_email',
+        request_id: 'mod-1',
+        variables: { email: 'ann@example.com', name: 'Ann', link: 'https://example.com' },
+      },
+      correlationId: 'c',
+    });
+    const message = { requestId: 'mod-1', taskId: accepted.task_id, priority: 10, correlationId: 'c' };
+    expect(await engine.processNotification(message)).toBe('delivered');
+    expect(transport.sent[0]?.subject).toBe('Welcome, Ann!');
+
+    await container.unbindAllAsync();
+    await expect(queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 });

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type InMemoryNotificationQueue, NotifyError } from '@notify/email-core';
+import {
+  InMemoryNotificationQueue,
+  InMemoryNotificationStore,
+  NotificationQueueToken,
+  NotificationStoreToken,
+  NotifyError,
+} from '@notify/email-core';
+import { ContainerModule } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait.js';
 import { composeService } from '../src/compose/compose-service.js';
@@ -173,5 +180,54 @@ describe('composeService with the HTTP template service and status callbacks', (
       await new Promise((resolve) => server.close(resolve));
       rmSync(outbox, { recursive: true, force: true });
     }
+  });
+});
+
+/** A module binding `token` to `value`, as an embedder's own adapter module would. */
+function moduleOf(token: symbol, value: unknown): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(token).toConstantValue(value);
+  });
+}
+
+describe('composeService decides by what the backends declare', () => {
+  // Stand-ins for a database and a broker other processes reach: in-memory backends that declare
+  // themselves shared. Only the declaration differs from the defaults, so only it can be decisive.
+  const sharedStore = () =>
+    Object.assign(new InMemoryNotificationStore(), { capabilities: { durable: true, shared: true } });
+  const sharedQueue = () =>
+    Object.assign(new InMemoryNotificationQueue(), {
+      capabilities: { priority: true, delay: true, durable: true, shared: true },
+    });
+
+  it('runs a worker on backends that declare themselves shared, whatever the variables say', async () => {
+    const service = await composeService(loadConfig({}), {
+      role: 'worker',
+      logger: quiet(),
+      backends: {
+        store: { name: 'shared-store', module: moduleOf(NotificationStoreToken, sharedStore()) },
+        queue: { name: 'shared-queue', module: moduleOf(NotificationQueueToken, sharedQueue()) },
+      },
+    });
+    try {
+      expect(service.backends).toMatchObject({ store: 'shared-store', queue: 'shared-queue' });
+      expect(service.store.capabilities.shared).toBe(true);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('refuses a worker whose queue lives in this process, naming the variable that selects a real one', async () => {
+    const error = await composeService(loadConfig({}), {
+      role: 'worker',
+      logger: quiet(),
+      backends: { store: { name: 'shared-store', module: moduleOf(NotificationStoreToken, sharedStore()) } },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as Error).message).toContain('RABBITMQ_URL');
+    expect((error as Error).message).not.toContain('DATABASE_URL');
   });
 });

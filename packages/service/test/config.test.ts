@@ -12,34 +12,35 @@ describe('loadConfig', () => {
   it('runs on embedded defaults with nothing set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      port: 8000,
-      host: '0.0.0.0',
-      databaseUrl: undefined,
-      rabbitmqUrl: undefined,
-      redisUrl: undefined,
-      smtp: undefined,
-      templateServiceUrl: undefined,
-      templatesDir: undefined,
-      statusCallbackUrl: undefined,
-      logLevel: 'info',
-      logRecipients: false,
-      maxRetries: 5,
-      retryBaseMs: 2000,
-      retryCapMs: 600_000,
-      apiKeys: [],
-      outboxDir: undefined,
-      rateLimit: { perSecond: 100, burst: 200 },
-      breaker: { failureThreshold: 5, resetTimeoutMs: 60_000 },
-      bodyLimitBytes: 262_144,
+      http: {
+        port: 8000,
+        host: '0.0.0.0',
+        apiKeys: [],
+        rateLimit: { perSecond: 100, burst: 200 },
+        bodyLimitBytes: 262_144,
+      },
+      store: { url: undefined },
+      queue: { url: undefined },
+      redis: { url: undefined },
+      email: { smtp: undefined, outboxDir: undefined },
+      templates: { serviceUrl: undefined, dir: undefined },
+      callbacks: { url: undefined },
+      logging: { level: 'info', recipients: false },
+      delivery: {
+        maxRetries: 5,
+        retryBaseMs: 2000,
+        retryCapMs: 600_000,
+        breaker: { failureThreshold: 5, resetTimeoutMs: 60_000 },
+      },
     });
-    expect(config.workerConcurrency).toBeGreaterThan(0);
-    expect(config.emailFrom).toMatch(/@/);
+    expect(config.delivery.workerConcurrency).toBeGreaterThan(0);
+    expect(config.email.from).toMatch(/@/);
   });
 
   it('treats empty values as unset and ignores unrelated variables', () => {
     const config = loadConfig({ PORT: '', DATABASE_URL: '  ', PATH: '/usr/bin', HOME: '/root' });
-    expect(config.port).toBe(8000);
-    expect(config.databaseUrl).toBeUndefined();
+    expect(config.http.port).toBe(8000);
+    expect(config.store.url).toBeUndefined();
   });
 
   it('reads the predecessor .env example', () => {
@@ -59,9 +60,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'INFO',
       REDIS_URL: 'redis://localhost:6379/0',
     });
-    expect(config.databaseUrl).toBe('postgresql://user:password@localhost:5432/email_service');
-    expect(config.rabbitmqUrl).toBe('amqp://guest:guest@rabbitmq:5672/%2F');
-    expect(config.smtp).toEqual({
+    expect(config.store.url).toBe('postgresql://user:password@localhost:5432/email_service');
+    expect(config.queue.url).toBe('amqp://guest:guest@rabbitmq:5672/%2F');
+    expect(config.email.smtp).toEqual({
       host: 'smtp.gmail.com',
       port: 587,
       secure: false,
@@ -72,9 +73,9 @@ describe('loadConfig', () => {
       greetingTimeoutMs: 10_000,
       socketTimeoutMs: 30_000,
     });
-    expect(config.logLevel).toBe('info');
-    expect(config.templateServiceUrl).toBe('http://template-service:8000/templates/');
-    expect(config.redisUrl).toBe('redis://localhost:6379/0');
+    expect(config.logging.level).toBe('info');
+    expect(config.templates.serviceUrl).toBe('http://template-service:8000/templates/');
+    expect(config.redis.url).toBe('redis://localhost:6379/0');
   });
 
   it('builds the RabbitMQ URL from its parts, percent-encoding each', () => {
@@ -85,15 +86,17 @@ describe('loadConfig', () => {
       RABBITMQ_PASSWORD: 'p@ss/w:rd',
       RABBITMQ_VHOST: 'email/prod',
     });
-    expect(config.rabbitmqUrl).toBe('amqp://notify:p%40ss%2Fw%3Ard@mq.internal:5673/email%2Fprod');
-    expect(new URL(config.rabbitmqUrl ?? '').password).toBe('p%40ss%2Fw%3Ard');
-    expect(loadConfig({ RABBITMQ_URL: 'amqps://u:p@mq:5671/v' }).rabbitmqUrl).toBe('amqps://u:p@mq:5671/v');
+    expect(config.queue.url).toBe('amqp://notify:p%40ss%2Fw%3Ard@mq.internal:5673/email%2Fprod');
+    expect(new URL(config.queue.url ?? '').password).toBe('p%40ss%2Fw%3Ard');
+    expect(loadConfig({ RABBITMQ_URL: 'amqps://u:p@mq:5671/v' }).queue.url).toBe('amqps://u:p@mq:5671/v');
     expect(rabbitmqUrlFromParts({ host: '::1', port: 5672 })).toBe('amqp://guest:guest@[::1]:5672/%2F');
   });
 
   it('derives the SMTP port from the TLS mode and applies the tuning variables', () => {
-    expect(loadConfig({ EMAIL_HOST: 'mx', EMAIL_FROM: 'a@b.io' }).smtp?.port).toBe(25);
-    expect(loadConfig({ EMAIL_HOST: 'mx', EMAIL_FROM: 'a@b.io', EMAIL_USE_SSL: 'yes' }).smtp).toMatchObject({
+    expect(loadConfig({ EMAIL_HOST: 'mx', EMAIL_FROM: 'a@b.io' }).email.smtp?.port).toBe(25);
+    expect(
+      loadConfig({ EMAIL_HOST: 'mx', EMAIL_FROM: 'a@b.io', EMAIL_USE_SSL: 'yes' }).email.smtp,
+    ).toMatchObject({
       port: 465,
       secure: true,
       requireTLS: false,
@@ -110,19 +113,19 @@ describe('loadConfig', () => {
       OUTBOX_DIR: '/var/spool/notify',
       DATABASE_PREPARED_STATEMENTS: 'false',
     });
-    expect(tuned.smtp).toMatchObject({ poolSize: 2, socketTimeoutMs: 5000 });
-    expect(tuned.databasePreparedStatements).toBe(false);
-    expect(loadConfig({}).databasePreparedStatements).toBe(true);
-    expect(tuned.emailFrom).toBe('Example <noreply@example.com>');
-    expect(tuned.workerConcurrency).toBe(16);
-    expect(tuned.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
-    expect(tuned.rateLimit).toBeUndefined();
-    expect(tuned.outboxDir).toBe('/var/spool/notify');
+    expect(tuned.email.smtp).toMatchObject({ poolSize: 2, socketTimeoutMs: 5000 });
+    expect(tuned.store.preparedStatements).toBe(false);
+    expect(loadConfig({}).store.preparedStatements).toBe(true);
+    expect(tuned.email.from).toBe('Example <noreply@example.com>');
+    expect(tuned.delivery.workerConcurrency).toBe(16);
+    expect(tuned.http.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+    expect(tuned.http.rateLimit).toBeUndefined();
+    expect(tuned.email.outboxDir).toBe('/var/spool/notify');
   });
 
   it('accepts an existing TEMPLATES_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'notify-templates-'));
-    expect(loadConfig({ TEMPLATES_DIR: dir }).templatesDir).toBe(dir);
+    expect(loadConfig({ TEMPLATES_DIR: dir }).templates.dir).toBe(dir);
   });
 
   it('names every bad variable in one CONFIG_INVALID message', () => {
@@ -179,9 +182,9 @@ describe('loadConfig', () => {
       OUTBOX_RECOVERY_INTERVAL_MS: '500',
       OUTBOX_RECOVERY_GRACE_MS: '2000',
     });
-    expect(config.processingLeaseMs).toBe(8000);
-    expect(config.outboxRecovery).toEqual({ intervalMs: 500, graceMs: 2000 });
-    expect(loadConfig({}).processingLeaseMs).toBe(60_000);
+    expect(config.delivery.processingLeaseMs).toBe(8000);
+    expect(config.delivery.outboxRecovery).toEqual({ intervalMs: 500, graceMs: 2000 });
+    expect(loadConfig({}).delivery.processingLeaseMs).toBe(60_000);
     expect(() => loadConfig({ PROCESSING_LEASE_MS: '5000' })).toThrow(
       /BREAKER_TIMEOUT_MS must be below PROCESSING_LEASE_MS/,
     );

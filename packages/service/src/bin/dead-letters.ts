@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { NotifyError } from '@notify/email-core';
 import pino from 'pino';
 import {
   type CliResult,
@@ -38,26 +37,20 @@ async function main(argv: string[]): Promise<CliResult> {
   let service: Service | undefined;
   try {
     const config = loadConfig(process.env);
-    // Dead letters live in the shared store, and a replay must reach the shared queue: the
-    // in-memory fallbacks would show nothing and lose the replay when this process exits.
-    const missing = [
-      config.databaseUrl === undefined ? 'DATABASE_URL' : undefined,
-      config.rabbitmqUrl === undefined ? 'RABBITMQ_URL (or RABBITMQ_HOST)' : undefined,
-    ].filter((name): name is string => name !== undefined);
-    if (missing.length > 0) {
-      throw new NotifyError(
-        'CONFIG_INVALID',
-        `Invalid configuration: notify-dead-letters needs ${missing.join(' and ')}, the store and queue the workers use`,
-      );
-    }
     const logger = createLogger({
       // Quiet unless asked: an operator wants the answer, not the engine's info lines.
-      level: process.env.LOG_LEVEL ? config.logLevel : 'warn',
+      level: process.env.LOG_LEVEL ? config.logging.level : 'warn',
       name: 'notify-email.dead-letters',
-      redactEmails: !config.logRecipients,
+      redactEmails: !config.logging.recipients,
       destination: pino.destination({ fd: 2, sync: true }),
     });
-    service = await composeService(config, { role: 'worker', logger });
+    // Dead letters live in the shared store, and a replay must reach the shared queue: in-memory
+    // backends would show nothing and lose the replay when this process exits.
+    service = await composeService(config, {
+      role: 'worker',
+      logger,
+      sharedBackends: { who: 'notify-dead-letters', why: 'the store and queue the workers use' },
+    });
     return await runCommand(command, service.engine);
   } catch (error) {
     return failureResult(error);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CONFIG_SECTIONS } from '../config/schema.js';
 import { serviceVersion } from '../version.js';
 
 /** A long-running stock program: configured by the environment alone, it takes no arguments. */
@@ -46,6 +47,9 @@ export function usageOf(program: ServiceProgram): string {
     'Configured by environment variables only; each one, with its default, is described in',
     'docs/configuration.md. SIGTERM or SIGINT: finish the work in flight, close, exit 0.',
     '',
+    'Environment:',
+    ...environmentLines(),
+    '',
     'Options:',
     '  -h, --help     This text',
     '  -v, --version  The version',
@@ -54,6 +58,23 @@ export function usageOf(program: ServiceProgram): string {
     '2 usage error.',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The variables of each configuration section, wrapped under the section's title. */
+function environmentLines(): string[] {
+  const lines: string[] = [];
+  for (const section of Object.values(CONFIG_SECTIONS)) {
+    let line = `  ${section.title}:`;
+    for (const name of Object.keys(section.variables)) {
+      if (line.length + name.length + 1 > 96) {
+        lines.push(line);
+        line = '   ';
+      }
+      line += ` ${name}`;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** `--help` and `--version` answer and exit 0; any other argument is a usage error (exit 2). */

@@ -1,27 +1,28 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import {
-  createEmailEngine,
-  DirectoryTemplateSource,
-  defaultTemplatesDir,
+  coreModule,
   type EmailEngineInstance,
-  InMemoryNotificationQueue,
-  InMemoryNotificationStore,
-  InMemoryRateLimiter,
+  EmailEngineToken,
+  LoggerToken,
   type MailTransport,
+  MailTransportToken,
   type NotificationQueue,
+  NotificationQueueToken,
   type NotificationStore,
+  NotificationStoreToken,
   NotifyError,
   type RateLimiter,
-  type StatusNotifier,
-  type TemplateSource,
+  RateLimiterToken,
+  StatusNotifierToken,
+  TemplateSourceToken,
 } from '@notify/email-core';
+import { Container, type ContainerModule } from 'inversify';
 import type pino from 'pino';
 import type { ServiceConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
-import { closeInOrder } from '../process/close-in-order.js';
+import { type ClosingStep, closeInOrder } from '../process/close-in-order.js';
 import { serviceVersion } from '../version.js';
+import { type BackendChoice, type BackendPort, chooseBackends } from './backend-modules.js';
 
 export type ServiceRole = 'api' | 'worker' | 'embedded';
 
@@ -30,6 +31,18 @@ export interface ComposeOptions {
   role?: ServiceRole;
   /** A logger to use instead of one built from the config (tests capture lines this way). */
   logger?: pino.Logger;
+  /**
+   * How the refusal of unshared backends reads: who needs them and why. Default: a separate API or
+   * worker process, which shares its work with the others. Set by tools that run on the workers'
+   * store and queue (notify-dead-letters).
+   */
+  sharedBackends?: { who: string; why: string };
+  /**
+   * Modules to bind instead of the configured ones, by port: an embedder's own adapter run by the
+   * stock composition. Each module binds its port's token, as the adapters' modules do, and the
+   * composition judges it by the capabilities it declares, like any other backend.
+   */
+  backends?: Partial<Record<BackendPort, { name: string; module: ContainerModule }>>;
 }
 
 /** Everything a host process needs, built from the configuration. */
@@ -44,192 +57,163 @@ export interface Service {
   /** Where `.eml` files are written when no SMTP host is configured; undefined when sending by SMTP. */
   outboxDir?: string;
   /** Which implementation backs each port, for the start-up log line (no secrets). */
-  backends: Record<'store' | 'queue' | 'transport' | 'templates' | 'notifier' | 'rateLimiter', string>;
+  backends: Record<BackendPort, string>;
   /** Stops the engine's background loops, then closes every adapter. Safe to call twice. */
   close(): Promise<void>;
 }
 
+/** The order of closing: the engine first, since stopping it flushes the relay into store and queue. */
+const CLOSING: Array<{ name: string; token: symbol }> = [
+  { name: 'engine', token: EmailEngineToken },
+  { name: 'store', token: NotificationStoreToken },
+  { name: 'queue', token: NotificationQueueToken },
+  { name: 'transport', token: MailTransportToken },
+  { name: 'templates', token: TemplateSourceToken },
+  { name: 'status callbacks', token: StatusNotifierToken },
+  { name: 'rate limiter', token: RateLimiterToken },
+];
+
 /**
- * Builds the engine and its adapters from the configuration: a real adapter for every backend
- * that is configured, the core's in-memory implementations for the rest. The in-memory store and
- * queue live inside this process, so they are only allowed in the embedded role, where API and
- * worker share them; a separate API or worker process needs PostgreSQL and RabbitMQ.
+ * The composition root of the stock service: one inversify container, loaded with one module per
+ * port (an adapter's where its variable is set, the core's in-memory backend otherwise) and the
+ * core's engine module. What the process may run on is decided by what the backends declare: a
+ * separate API or worker process needs a store and a queue that other processes share.
  */
 export async function composeService(config: ServiceConfig, options: ComposeOptions = {}): Promise<Service> {
   const role = options.role ?? 'embedded';
-  if (role !== 'embedded' && (config.databaseUrl === undefined || config.rabbitmqUrl === undefined)) {
-    const missing = [
-      config.databaseUrl === undefined ? 'DATABASE_URL' : undefined,
-      config.rabbitmqUrl === undefined ? 'RABBITMQ_URL (or RABBITMQ_HOST)' : undefined,
-    ].filter(Boolean);
-    throw new NotifyError(
-      'CONFIG_INVALID',
-      `Invalid configuration: a separate ${role} process needs ${missing.join(' and ')}, which it shares with the ` +
-        `other processes; without them run the embedded service (notify-serve), which holds API and worker in one process`,
-      {
-        details: missing.map((variable) => ({
-          path: String(variable),
-          message: `is required for the ${role} role`,
-        })),
-      },
-    );
-  }
   const logger =
     options.logger ??
     createLogger({
-      level: config.logLevel,
+      level: config.logging.level,
       name: `notify-email.${role}`,
-      redactEmails: !config.logRecipients,
+      redactEmails: !config.logging.recipients,
     });
   const workerId = `${hostname()}:${process.pid}`;
-  const closers: Array<{ name: string; close: () => Promise<void> }> = [];
+  const container = new Container();
+  const steps: ClosingStep[] = CLOSING.map(({ name, token }) => ({
+    name,
+    close: async () => {
+      if (container.isBound(token)) await container.unbindAsync(token);
+    },
+  }));
+  const closeAll = () => closeInOrder(steps, logger, config.process.shutdownTimeoutMs);
 
   try {
-    // Adapters are imported only when configured: the embedded default loads no client library.
-    const store: NotificationStore = config.databaseUrl
-      ? (await import('@notify/adapter-postgres')).createPostgresStore({
-          connectionString: config.databaseUrl,
-          max: config.databasePoolSize,
-          preparedStatements: config.databasePreparedStatements,
-          logger: logger.child({ component: 'postgres' }),
-        })
-      : new InMemoryNotificationStore();
-    closers.push({ name: 'store', close: () => store.close() });
-
-    const queue: NotificationQueue = config.rabbitmqUrl
-      ? (await import('@notify/adapter-amqp')).createAmqpQueue({
-          url: config.rabbitmqUrl,
-          connectionName: `notify-email ${role} ${workerId}`,
-          logger: logger.child({ component: 'amqp' }),
-        })
-      : new InMemoryNotificationQueue({ redeliveryDelayMs: 1000 });
-    closers.push({ name: 'queue', close: () => queue.close() });
-
-    const { transport, outboxDir } = await buildTransport(config);
-    closers.push({ name: 'transport', close: () => transport.close() });
-
-    const templates: TemplateSource = config.templateServiceUrl
-      ? (await import('@notify/adapter-http')).createHttpTemplateSource({
-          baseUrl: config.templateServiceUrl,
-          timeoutMs: config.templateServiceTimeoutMs,
-          cacheTtlMs: config.templateCacheTtlMs,
-        })
-      : new DirectoryTemplateSource(config.templatesDir ?? defaultTemplatesDir());
-    const closableTemplates = templates as Partial<{ close(): Promise<void> }>;
-    if (typeof closableTemplates.close === 'function') {
-      closers.push({ name: 'templates', close: () => closableTemplates.close?.() ?? Promise.resolve() });
-    }
-
-    let notifier: StatusNotifier | undefined;
-    if (config.statusCallbackUrl) {
-      const { createWebhookNotifier } = await import('@notify/adapter-http');
-      const webhook = createWebhookNotifier({
-        url: config.statusCallbackUrl,
-        ...(config.statusCallbackSecret ? { secret: config.statusCallbackSecret } : {}),
-        logger: logger.child({ component: 'status-callback' }),
-      });
-      notifier = webhook;
-      closers.push({ name: 'status callbacks', close: () => webhook.close() });
-    }
-
-    let rateLimiter: RateLimiter | undefined;
-    if (role !== 'worker' && config.rateLimit) {
-      const { perSecond, burst } = config.rateLimit;
-      const limiter: RateLimiter = config.redisUrl
-        ? (await import('@notify/adapter-redis')).createRedisRateLimiter({
-            url: config.redisUrl,
-            ratePerSecond: perSecond,
-            burst,
-            logger: logger.child({ component: 'redis' }),
-          })
-        : new InMemoryRateLimiter({ ratePerSecond: perSecond, burst });
-      rateLimiter = limiter;
-      closers.push({ name: 'rate limiter', close: () => limiter.close() });
-    }
-
-    const engine = createEmailEngine(
-      { store, queue, transport, templates, notifier, logger },
-      {
-        from: config.emailFrom,
-        maxRetries: config.maxRetries,
-        retryBaseMs: config.retryBaseMs,
-        retryCapMs: config.retryCapMs,
+    const plan = await chooseBackends(config, {
+      connectionName: `notify-email ${role} ${workerId}`,
+      logger,
+      rateLimits: role !== 'worker',
+    });
+    container.bind(LoggerToken).toConstantValue(logger);
+    const choices = withOverrides(plan.choices, options.backends ?? {});
+    await container.loadAsync(
+      ...choices.map((choice) => choice.module),
+      coreModule({
+        from: config.email.from,
+        maxRetries: config.delivery.maxRetries,
+        retryBaseMs: config.delivery.retryBaseMs,
+        retryCapMs: config.delivery.retryCapMs,
         workerId,
         version: serviceVersion(),
-        breaker: config.breaker,
-        leaseMs: config.processingLeaseMs,
+        breaker: config.delivery.breaker,
+        leaseMs: config.delivery.processingLeaseMs,
         outbox: {
-          recoveryIntervalMs: config.outboxRecovery.intervalMs,
-          recoveryGraceMs: config.outboxRecovery.graceMs,
+          recoveryIntervalMs: config.delivery.outboxRecovery.intervalMs,
+          recoveryGraceMs: config.delivery.outboxRecovery.graceMs,
         },
-      },
+      }),
     );
-    // The engine goes first: stopping it flushes the outbox relay, which still needs store and queue.
-    closers.unshift({ name: 'engine', close: () => engine.stop() });
-
-    const backends = {
-      store: config.databaseUrl ? 'postgres' : 'in-memory',
-      queue: config.rabbitmqUrl ? 'rabbitmq' : 'in-memory',
-      transport: config.smtp ? `smtp ${config.smtp.host}:${config.smtp.port}` : 'eml-files',
-      templates: config.templateServiceUrl ? 'http' : 'directory',
-      notifier: notifier ? 'webhook' : 'none',
-      rateLimiter: rateLimiter ? (config.redisUrl ? 'redis' : 'in-memory') : 'none',
-    };
-    if (config.databaseUrl && !config.rabbitmqUrl) {
+    const store = container.get<NotificationStore>(NotificationStoreToken);
+    const queue = container.get<NotificationQueue>(NotificationQueueToken);
+    if (role !== 'embedded') {
+      refuseUnshared(
+        store,
+        queue,
+        choices,
+        options.sharedBackends ?? {
+          who: `a separate ${role} process`,
+          why:
+            'which it shares with the other processes; without them run the embedded service (notify-serve), ' +
+            'which holds API and worker in one process',
+        },
+      );
+    }
+    if (store.capabilities.durable && !queue.capabilities.durable) {
       logger.warn(
         {},
         'The queue is in memory while the store is durable: messages waiting in it are lost when the process ' +
           'stops, and their notifications stay queued; configure RabbitMQ for production',
       );
     }
+    const engine = container.get<EmailEngineInstance>(EmailEngineToken);
+    const backends = Object.fromEntries(
+      (['store', 'queue', 'transport', 'templates', 'notifier', 'rateLimiter'] as const).map((port) => [
+        port,
+        choices.find((choice) => choice.port === port)?.name ?? 'none',
+      ]),
+    ) as Record<BackendPort, string>;
 
     let closing: Promise<void> | undefined;
     const service: Service = {
       engine,
       queue,
       store,
-      transport,
+      transport: container.get<MailTransport>(MailTransportToken),
       logger,
       backends,
       close() {
-        closing ??= closeInOrder(closers, logger, config.shutdownTimeoutMs);
+        closing ??= closeAll();
         return closing;
       },
     };
+    const rateLimiter = container.get<RateLimiter>(RateLimiterToken, { optional: true });
     if (rateLimiter) service.rateLimiter = rateLimiter;
-    if (outboxDir !== undefined) service.outboxDir = outboxDir;
+    if (plan.outboxDir !== undefined) service.outboxDir = plan.outboxDir;
     return service;
   } catch (error) {
     // Whatever was opened before the failure is closed again, so a bad option does not leave
     // a pool or a broker connection keeping the process alive.
-    await closeInOrder(closers, logger, config.shutdownTimeoutMs);
+    await closeAll();
     throw error;
   }
 }
 
-async function buildTransport(
-  config: ServiceConfig,
-): Promise<{ transport: MailTransport; outboxDir?: string }> {
-  const { createEmlFileTransport, createSmtpTransport } = await import('@notify/adapter-smtp');
-  if (config.smtp) {
-    const smtp = config.smtp;
-    return {
-      transport: createSmtpTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.secure,
-        requireTLS: smtp.requireTLS,
-        ...(smtp.auth ? { auth: smtp.auth } : {}),
-        maxConnections: smtp.poolSize,
-        connectionTimeoutMs: smtp.connectionTimeoutMs,
-        greetingTimeoutMs: smtp.greetingTimeoutMs,
-        socketTimeoutMs: smtp.socketTimeoutMs,
-      }),
-    };
+/** The configured choices, with the caller's module in place of each port it names. */
+function withOverrides(
+  choices: BackendChoice[],
+  overrides: NonNullable<ComposeOptions['backends']>,
+): BackendChoice[] {
+  const result = choices.filter((choice) => overrides[choice.port] === undefined);
+  for (const [port, override] of Object.entries(overrides) as Array<
+    [BackendPort, { name: string; module: ContainerModule }]
+  >) {
+    const selectedBy = choices.find((choice) => choice.port === port)?.selectedBy ?? 'the backends option';
+    result.push({ port, name: override.name, selectedBy, module: override.module });
   }
-  const directory = config.outboxDir
-    ? resolve(config.outboxDir)
-    : mkdtempSync(join(tmpdir(), 'notify-outbox-'));
-  mkdirSync(directory, { recursive: true });
-  return { transport: createEmlFileTransport({ directory }), outboxDir: directory };
+  return result;
+}
+
+/** Store and queue must reach other processes, or what this process writes never reaches them. */
+function refuseUnshared(
+  store: NotificationStore,
+  queue: NotificationQueue,
+  choices: BackendChoice[],
+  { who, why }: { who: string; why: string },
+): void {
+  const unshared = [
+    store.capabilities.shared ? undefined : choices.find((c) => c.port === 'store'),
+    queue.capabilities.shared ? undefined : choices.find((c) => c.port === 'queue'),
+  ].filter((choice): choice is BackendChoice => choice !== undefined);
+  if (unshared.length === 0) return;
+  const missing = unshared.map((choice) => choice.selectedBy);
+  throw new NotifyError(
+    'CONFIG_INVALID',
+    `Invalid configuration: ${who} needs ${missing.join(' and ')}, ${why}`,
+    {
+      details: unshared.map((choice) => ({
+        path: choice.selectedBy,
+        message: `is required: the ${choice.name} ${choice.port} lives inside this process only`,
+      })),
+    },
+  );
 }

@@ -22,30 +22,30 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
       worker = await startWorker({
         engine,
         queue: service.queue,
-        concurrency: config.workerConcurrency,
+        concurrency: config.delivery.workerConcurrency,
         logger,
-        drainTimeoutMs: Math.floor(config.shutdownTimeoutMs / 3),
+        drainTimeoutMs: Math.floor(config.process.shutdownTimeoutMs / 3),
       });
     }
     const app = createApp({
       engine,
       logger,
-      apiKeys: config.apiKeys,
+      apiKeys: config.http.apiKeys,
       rateLimiter: service.rateLimiter,
-      bodyLimitBytes: config.bodyLimitBytes,
+      bodyLimitBytes: config.http.bodyLimitBytes,
     });
     const server = await startHttpServer(app, {
-      port: config.port,
-      host: config.host,
-      drainTimeoutMs: Math.floor(config.shutdownTimeoutMs / 3),
+      port: config.http.port,
+      host: config.http.host,
+      drainTimeoutMs: Math.floor(config.process.shutdownTimeoutMs / 3),
     });
 
     const running = service;
     onShutdownSignal(
-      () => shutdown({ service: running, server, worker, budgetMs: config.shutdownTimeoutMs }),
+      () => shutdown({ service: running, server, worker, budgetMs: config.process.shutdownTimeoutMs }),
       {
         logger,
-        timeoutMs: config.shutdownTimeoutMs + 2000,
+        timeoutMs: config.process.shutdownTimeoutMs + 2000,
       },
     );
 
@@ -59,11 +59,11 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
       {
         role,
         port: server.port,
-        host: config.host,
+        host: config.http.host,
         backends: service.backends,
-        api_key_count: config.apiKeys.length,
+        api_key_count: config.http.apiKeys.length,
       },
-      `Email service listening on http://${displayHost(config.host)}:${server.port}`,
+      `Email service listening on http://${displayHost(config.http.host)}:${server.port}`,
     );
   } catch (error) {
     await service?.close();

@@ -13,17 +13,17 @@ export async function runWorkerService(): Promise<void> {
       const worker = await startWorker({
         engine: service.engine,
         queue: service.queue,
-        concurrency: config.workerConcurrency,
+        concurrency: config.delivery.workerConcurrency,
         logger,
         // Half the budget for draining, the rest for closing the adapters.
-        drainTimeoutMs: Math.floor(config.shutdownTimeoutMs / 2),
+        drainTimeoutMs: Math.floor(config.process.shutdownTimeoutMs / 2),
       });
       onShutdownSignal(
         async () => {
           await worker.stop();
           await service.close();
         },
-        { logger, timeoutMs: config.shutdownTimeoutMs + 2000 },
+        { logger, timeoutMs: config.process.shutdownTimeoutMs + 2000 },
       );
       if (service.outboxDir !== undefined) {
         logger.info(
@@ -31,7 +31,10 @@ export async function runWorkerService(): Promise<void> {
           `Emails are written as .eml files to ${service.outboxDir}`,
         );
       }
-      logger.info({ backends: service.backends, concurrency: config.workerConcurrency }, 'Worker ready');
+      logger.info(
+        { backends: service.backends, concurrency: config.delivery.workerConcurrency },
+        'Worker ready',
+      );
     } catch (error) {
       await service.close();
       reportStartupFailure(error, logger);

@@ -1,0 +1,27 @@
+import { boolean, logLevel } from '../env-parsers.js';
+import { section, variable } from '../variable.js';
+
+export const loggingSection = section({
+  title: 'Logging',
+  variables: {
+    LOG_LEVEL: variable({
+      schema: logLevel(),
+      default: '`info`',
+      example: 'DEBUG',
+      meaning:
+        "`trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`, any case; Python's `WARNING`/`CRITICAL` are understood.",
+    }),
+    LOG_RECIPIENTS: variable({
+      schema: boolean(false),
+      default: '`false`',
+      example: 'true',
+      meaning:
+        'Show recipient addresses in logs; by default they are `[REDACTED]`, in fields and in error texts alike. Credentials are always redacted.',
+    }),
+  },
+  build: (v) => ({
+    level: v.LOG_LEVEL,
+    /** Show recipient addresses in logs (they are redacted by default). */
+    recipients: v.LOG_RECIPIENTS,
+  }),
+});
