@@ -1,5 +1,6 @@
 export type { CliOutput } from './cli/migrate-cli.js';
 export { MIGRATE_EXIT, runMigrateCli } from './cli/migrate-cli.js';
+export type { BackendPort } from './compose/backend-modules.js';
 export type { ComposeOptions, Service, ServiceRole } from './compose/compose-service.js';
 export { composeService } from './compose/compose-service.js';
 export type { ServiceConfig, SmtpConfig } from './config/load-config.js';
