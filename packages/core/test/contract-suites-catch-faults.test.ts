@@ -5,17 +5,11 @@ import {
   type ConsumeOptions,
   type Consumer,
   type DeadLetter,
-  InMemoryMailTransport,
-  InMemoryNotificationQueue,
-  InMemoryNotificationStore,
   InMemoryRateLimiter,
-  InMemoryStatusNotifier,
-  InMemoryTemplateSource,
   type ListFilter,
   type ListPage,
   type ListResult,
   type MailMessage,
-  ManualClock,
   type MessageHandler,
   type NewNotification,
   type Notification,
@@ -34,7 +28,13 @@ import {
 import {
   type CaseResult,
   type ContractIt,
+  ControllableMailTransport,
+  ControllableNotificationQueue,
+  ControllableNotificationStore,
+  ControllableStatusNotifier,
+  ControllableTemplateSource,
   createCaseRecorder,
+  ManualClock,
   mailTransportContract,
   notificationQueueContract,
   notificationStoreContract,
@@ -60,8 +60,8 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // ---------------------------------------------------------------- store
 function storeSuite(
-  make: () => InMemoryNotificationStore,
-  makeUnavailable?: (s: InMemoryNotificationStore) => void,
+  make: () => ControllableNotificationStore,
+  makeUnavailable?: (s: ControllableNotificationStore) => void,
 ) {
   return runSuite((it) =>
     notificationStoreContract(it, async () => {
@@ -75,7 +75,7 @@ function storeSuite(
 }
 
 /** Read, then write: the classic race that lets two workers claim one record. */
-class ReadThenWriteClaimStore extends InMemoryNotificationStore {
+class ReadThenWriteClaimStore extends ControllableNotificationStore {
   override async claim(request: ClaimRequest): Promise<Notification | null> {
     const current = await this.getByRequestId(request.requestId);
     if (!current || current.status === 'delivered' || current.status === 'failed') return null;
@@ -96,7 +96,7 @@ class ReadThenWriteClaimStore extends InMemoryNotificationStore {
 }
 
 /** Checks for an existing record, yields, then reports "created" from the stale check. */
-class CheckThenInsertStore extends InMemoryNotificationStore {
+class CheckThenInsertStore extends ControllableNotificationStore {
   override async insert(notification: NewNotification) {
     const existing = await this.getByRequestId(notification.requestId);
     await tick();
@@ -105,7 +105,7 @@ class CheckThenInsertStore extends InMemoryNotificationStore {
   }
 }
 
-class OldestFirstListStore extends InMemoryNotificationStore {
+class OldestFirstListStore extends ControllableNotificationStore {
   override async list(filter: ListFilter, page: ListPage): Promise<ListResult> {
     const all = await super.list(filter, { limit: 100, offset: 0 });
     const items = all.items.reverse().slice(page.offset, page.offset + page.limit);
@@ -113,14 +113,14 @@ class OldestFirstListStore extends InMemoryNotificationStore {
   }
 }
 
-class LeaseBlindUpdateStore extends InMemoryNotificationStore {
+class LeaseBlindUpdateStore extends ControllableNotificationStore {
   override update(requestId: string, guard: UpdateGuard, patch: NotificationPatch) {
     return super.update(requestId, { status: guard.status }, patch);
   }
 }
 
 /** Keeps only the newest history entry, as a store that overwrites instead of appending would. */
-class HistoryReplacingStore extends InMemoryNotificationStore {
+class HistoryReplacingStore extends ControllableNotificationStore {
   override async getByRequestId(requestId: string) {
     const found = await super.getByRequestId(requestId);
     if (found) found.history = found.history.slice(-1);
@@ -128,20 +128,20 @@ class HistoryReplacingStore extends InMemoryNotificationStore {
   }
 }
 
-class LeaseBlindStrandedStore extends InMemoryNotificationStore {
+class LeaseBlindStrandedStore extends ControllableNotificationStore {
   override async findStranded(query: StrandedQuery) {
     return (await super.findStranded(query)).filter((n) => n.status !== 'processing');
   }
 }
 
 /** Claims other processes share its records, though they live in this one's memory. */
-class FalselySharedStore extends InMemoryNotificationStore {
+class FalselySharedStore extends ControllableNotificationStore {
   override readonly capabilities = { durable: false, shared: true };
 }
 
 describe('notificationStoreContract catches a broken store', () => {
   it('passes the reference fake, every case', async () => {
-    const results = await storeSuite(() => new InMemoryNotificationStore());
+    const results = await storeSuite(() => new ControllableNotificationStore());
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(18);
   });
@@ -185,7 +185,7 @@ describe('notificationStoreContract catches a broken store', () => {
 
   it('fails a store whose outage goes unnoticed', async () => {
     const results = await storeSuite(
-      () => new InMemoryNotificationStore(),
+      () => new ControllableNotificationStore(),
       () => {},
     );
     expect(outcomeOf(results, 'unreachable store')).toBe('failed');
@@ -193,7 +193,7 @@ describe('notificationStoreContract catches a broken store', () => {
 });
 
 // ---------------------------------------------------------------- queue
-function queueSuite(make: () => InMemoryNotificationQueue, options = {}) {
+function queueSuite(make: () => ControllableNotificationQueue, options = {}) {
   return runSuite((it) =>
     notificationQueueContract(
       it,
@@ -211,7 +211,7 @@ function queueSuite(make: () => InMemoryNotificationQueue, options = {}) {
 }
 
 /** Publishes everything at one priority, restoring the real one on delivery: plain FIFO. */
-class FifoQueue extends InMemoryNotificationQueue {
+class FifoQueue extends ControllableNotificationQueue {
   private readonly priorities = new Map<string, number>();
   override publish(messages: QueueMessage[], options?: PublishOptions) {
     for (const m of messages) this.priorities.set(m.taskId, m.priority);
@@ -228,13 +228,13 @@ class FifoQueue extends InMemoryNotificationQueue {
   }
 }
 
-class DelayIgnoringQueue extends InMemoryNotificationQueue {
+class DelayIgnoringQueue extends ControllableNotificationQueue {
   override publish(messages: QueueMessage[]) {
     return super.publish(messages);
   }
 }
 
-class ImpatientStopQueue extends InMemoryNotificationQueue {
+class ImpatientStopQueue extends ControllableNotificationQueue {
   override async consume(handler: MessageHandler, options: ConsumeOptions): Promise<Consumer> {
     const consumer = await super.consume(handler, options);
     return {
@@ -245,39 +245,39 @@ class ImpatientStopQueue extends InMemoryNotificationQueue {
   }
 }
 
-class UnboundedQueue extends InMemoryNotificationQueue {
+class UnboundedQueue extends ControllableNotificationQueue {
   override consume(handler: MessageHandler) {
     return super.consume(handler, { concurrency: 1000 });
   }
 }
 
-class ErrorSwallowingQueue extends InMemoryNotificationQueue {
+class ErrorSwallowingQueue extends ControllableNotificationQueue {
   override consume(handler: MessageHandler, options: ConsumeOptions) {
     return super.consume((m) => handler(m).catch(() => undefined), options);
   }
 }
 
-class NewestFirstDeadLetterQueue extends InMemoryNotificationQueue {
+class NewestFirstDeadLetterQueue extends ControllableNotificationQueue {
   override async peekDeadLetters(limit: number): Promise<DeadLetter[]> {
     return (await super.peekDeadLetters(1000)).reverse().slice(0, limit);
   }
 }
 
 /** Says it is settled while a message still waits for its handler. */
-class HastySettleQueue extends InMemoryNotificationQueue {
+class HastySettleQueue extends ControllableNotificationQueue {
   override async settle(): Promise<SettleResult> {
     return { waiting: 0, inFlight: 0 };
   }
 }
 
 /** Claims other processes share it, though it lives in this one's memory. */
-class FalselySharedQueue extends InMemoryNotificationQueue {
+class FalselySharedQueue extends ControllableNotificationQueue {
   override readonly capabilities = { priority: true, delay: true, durable: false, shared: true };
 }
 
 describe('notificationQueueContract catches a broken queue', () => {
   it('passes the reference fake, every case', async () => {
-    const results = await queueSuite(() => new InMemoryNotificationQueue());
+    const results = await queueSuite(() => new ControllableNotificationQueue());
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
   });
 
@@ -323,7 +323,7 @@ describe('notificationQueueContract catches a broken queue', () => {
   });
 
   it('skips a declared lack with its reason, and fails when the declaration is untrue', async () => {
-    const results = await queueSuite(() => new InMemoryNotificationQueue(), {
+    const results = await queueSuite(() => new ControllableNotificationQueue(), {
       lacks: { priority: 'single FIFO lane in this test' },
     });
     const skipped = results.filter((r) => r.outcome === 'skipped');
@@ -335,7 +335,7 @@ describe('notificationQueueContract catches a broken queue', () => {
 });
 
 // ---------------------------------------------------------------- mail transport
-function transportSuite(make: () => InMemoryMailTransport) {
+function transportSuite(make: () => ControllableMailTransport) {
   return runSuite((it) =>
     mailTransportContract(it, async () => {
       const transport = make();
@@ -358,14 +358,14 @@ function transportSuite(make: () => InMemoryMailTransport) {
   );
 }
 
-class HeaderDroppingTransport extends InMemoryMailTransport {
+class HeaderDroppingTransport extends ControllableMailTransport {
   override send(message: MailMessage): Promise<SendResult> {
     return super.send({ ...message, headers: {} });
   }
 }
 
 /** Treats every failure as worth retrying: a 550 would be retried forever. */
-class EverythingRetryableTransport extends InMemoryMailTransport {
+class EverythingRetryableTransport extends ControllableMailTransport {
   override async send(message: MailMessage): Promise<SendResult> {
     try {
       return await super.send(message);
@@ -377,7 +377,7 @@ class EverythingRetryableTransport extends InMemoryMailTransport {
 
 describe('mailTransportContract catches a broken transport', () => {
   it('passes the reference fake, every case', async () => {
-    const results = await transportSuite(() => new InMemoryMailTransport());
+    const results = await transportSuite(() => new ControllableMailTransport());
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
   });
 
@@ -394,7 +394,7 @@ describe('mailTransportContract catches a broken transport', () => {
 });
 
 // ---------------------------------------------------------------- template source
-class BareErrorTemplateSource extends InMemoryTemplateSource {
+class BareErrorTemplateSource extends ControllableTemplateSource {
   override async get(code: string): Promise<Template> {
     try {
       return await super.get(code);
@@ -404,7 +404,7 @@ class BareErrorTemplateSource extends InMemoryTemplateSource {
   }
 }
 
-class SharedObjectTemplateSource extends InMemoryTemplateSource {
+class SharedObjectTemplateSource extends ControllableTemplateSource {
   private readonly handedOut = new Map<string, Template>();
   override async get(code: string): Promise<Template> {
     const cached = this.handedOut.get(code) ?? (await super.get(code));
@@ -414,7 +414,7 @@ class SharedObjectTemplateSource extends InMemoryTemplateSource {
 }
 
 describe('templateSourceContract catches a broken source', () => {
-  const suite = (make: (t: Template[]) => InMemoryTemplateSource) =>
+  const suite = (make: (t: Template[]) => ControllableTemplateSource) =>
     runSuite((it) =>
       templateSourceContract(it, async (templates) => {
         const source = make(templates);
@@ -423,7 +423,7 @@ describe('templateSourceContract catches a broken source', () => {
     );
 
   it('passes the reference fake, every case', async () => {
-    const results = await suite((t) => new InMemoryTemplateSource(t));
+    const results = await suite((t) => new ControllableTemplateSource(t));
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
   });
 
@@ -440,11 +440,11 @@ describe('templateSourceContract catches a broken source', () => {
 });
 
 // ---------------------------------------------------------------- status notifier
-class DroppingNotifier extends InMemoryStatusNotifier {
+class DroppingNotifier extends ControllableStatusNotifier {
   override async notify(): Promise<void> {}
 }
 
-class ThrowingWhileDownNotifier extends InMemoryStatusNotifier {
+class ThrowingWhileDownNotifier extends ControllableStatusNotifier {
   private down = false;
   override setAvailable(available: boolean): void {
     this.down = !available;
@@ -457,7 +457,7 @@ class ThrowingWhileDownNotifier extends InMemoryStatusNotifier {
 }
 
 describe('statusNotifierContract catches a broken notifier', () => {
-  const suite = (make: () => InMemoryStatusNotifier) =>
+  const suite = (make: () => ControllableStatusNotifier) =>
     runSuite((it) =>
       statusNotifierContract(
         it,
@@ -475,7 +475,7 @@ describe('statusNotifierContract catches a broken notifier', () => {
     );
 
   it('passes the reference fake, every case', async () => {
-    const results = await suite(() => new InMemoryStatusNotifier());
+    const results = await suite(() => new ControllableStatusNotifier());
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
   });
 

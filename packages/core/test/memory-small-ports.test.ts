@@ -2,10 +2,15 @@ import {
   InMemoryRateLimiter,
   InMemoryStatusNotifier,
   InMemoryTemplateSource,
-  ManualClock,
   NotifyError,
 } from '@notify/email-core';
-import { sampleStatusEvent } from '@notify/email-core/testing';
+import {
+  ControllableStatusNotifier,
+  ControllableTemplateSource,
+  InspectableRateLimiter,
+  ManualClock,
+  sampleStatusEvent,
+} from '@notify/email-core/testing';
 import { describe, expect, it } from 'vitest';
 
 describe('ManualClock', () => {
@@ -47,7 +52,7 @@ describe('InMemoryRateLimiter', () => {
 
   it('forgets buckets that have refilled once it tracks many keys, without changing any decision', async () => {
     const clock = new ManualClock();
-    const limiter = new InMemoryRateLimiter({ ratePerSecond: 1, burst: 1, clock });
+    const limiter = new InspectableRateLimiter({ ratePerSecond: 1, burst: 1, clock });
     for (let i = 0; i < 10_000; i++) await limiter.consume(`key-${i}`);
     expect(limiter.trackedKeys).toBe(10_000);
     clock.advance(1000);
@@ -79,26 +84,44 @@ describe('InMemoryRateLimiter', () => {
 });
 
 describe('InMemoryTemplateSource', () => {
-  it('can gain, replace and lose templates, and go down', async () => {
+  it('can gain, replace and lose templates', async () => {
     const source = new InMemoryTemplateSource();
     await expect(source.get('a')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND', retryable: false });
     source.set({ code: 'a', subject: 'one' });
     source.set({ code: 'a', subject: 'two' });
     expect((await source.get('a')).subject).toBe('two');
+    source.delete('a');
+    await expect(source.get('a')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+  });
+});
+
+describe('ControllableTemplateSource', () => {
+  it('goes down with a retryable TEMPLATE_SOURCE_UNAVAILABLE and comes back with its templates', async () => {
+    const source = new ControllableTemplateSource([{ code: 'a', subject: 'one' }]);
     source.setAvailable(false);
     await expect(source.get('a')).rejects.toMatchObject({
       code: 'TEMPLATE_SOURCE_UNAVAILABLE',
       retryable: true,
     });
     source.setAvailable(true);
-    source.delete('a');
-    await expect(source.get('a')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+    expect((await source.get('a')).subject).toBe('one');
   });
 });
 
 describe('InMemoryStatusNotifier', () => {
-  it('holds events while the receiver is down and delivers them in order when it returns', async () => {
+  it('keeps every event in events, in order, as copies', async () => {
     const notifier = new InMemoryStatusNotifier();
+    const [a, b] = [sampleStatusEvent(), sampleStatusEvent({ status: 'failed' })];
+    await notifier.notify(a);
+    await notifier.notify(b);
+    a.metadata.campaign = 'changed after notify';
+    expect(notifier.events).toEqual([{ ...a, metadata: { ...a.metadata, campaign: 'spring' } }, b]);
+  });
+});
+
+describe('ControllableStatusNotifier', () => {
+  it('holds events while the receiver is down and delivers them in order when it returns', async () => {
+    const notifier = new ControllableStatusNotifier();
     const [a, b, c] = [sampleStatusEvent(), sampleStatusEvent({ status: 'failed' }), sampleStatusEvent()];
     await notifier.notify(a);
     notifier.setAvailable(false);

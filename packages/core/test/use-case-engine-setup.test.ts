@@ -7,18 +7,17 @@ import {
   type EmailEngineRuntime,
   EmailEngineToken,
   InMemoryMailTransport,
-  InMemoryNotificationQueue,
   InMemoryNotificationStore,
   InMemoryStatusNotifier,
   InMemoryTemplateSource,
   MailTransportToken,
-  ManualClock,
   NotificationQueueToken,
   NotificationStoreToken,
   NotifyError,
   StatusNotifierToken,
   TemplateSourceToken,
 } from '@notify/email-core';
+import { ControllableNotificationQueue, ManualClock } from '@notify/email-core/testing';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../test-support/thrown.js';
@@ -27,7 +26,8 @@ import { body, WELCOME } from './use-case-harness.js';
 function ports() {
   return {
     store: new InMemoryNotificationStore(),
-    queue: new InMemoryNotificationQueue(),
+    // The double, whose log shows what the engine published.
+    queue: new ControllableNotificationQueue(),
     transport: new InMemoryMailTransport(),
     templates: new InMemoryTemplateSource([WELCOME]),
   };

@@ -2,90 +2,32 @@ import { NotifyError } from '../domain/errors.js';
 import type { MailMessage, MailTransport, SendResult } from '../ports/mail-transport.js';
 
 /**
- * Decides the fate of one send: return (or resolve to) an error to make it fail, or
- * undefined to let it through.
- */
-export type FailurePolicy = (message: MailMessage) => unknown;
-
-export interface InMemoryMailTransportOptions {
-  /** Milliseconds each send takes, to exercise timeouts and concurrency. Default 0. */
-  latencyMs?: number;
-}
-
-/**
- * The embedded transport: keeps every accepted message in `sent` and can be told to fail,
- * the way an SMTP server would (use NotifyError SMTP_PERMANENT / SMTP_TRANSIENT so the engine
- * classifies the failure as it would a real one).
+ * The embedded transport: accepts every message and keeps a copy in `sent`, which is what an
+ * embedder (or a demo) reads instead of a mailbox. Ways to make it fail, the way an SMTP server
+ * would, are test controls: ControllableMailTransport in src/testing/doubles.
  */
 export class InMemoryMailTransport implements MailTransport {
   /** Every message accepted, in order. */
   readonly sent: MailMessage[] = [];
-  /** Every send attempted, accepted or not. */
-  readonly attempts: MailMessage[] = [];
-  latencyMs: number;
-  private readonly queuedFailures: unknown[] = [];
-  private policy: FailurePolicy | null = null;
-  private available = true;
   private closed = false;
 
-  constructor(options: InMemoryMailTransportOptions = {}) {
-    this.latencyMs = options.latencyMs ?? 0;
-  }
-
-  /** The next `times` sends (default 1) throw `error`, before any `failWith` policy is asked. */
-  failNext(error: unknown, times = 1): this {
-    for (let i = 0; i < times; i++) this.queuedFailures.push(error);
-    return this;
-  }
-
-  /** Every send asks `policy` first; pass null to remove it. */
-  failWith(policy: FailurePolicy | null): this {
-    this.policy = policy;
-    return this;
-  }
-
-  /** Simulates the server being unreachable: verify and send throw a retryable SMTP_TRANSIENT. */
-  setAvailable(available: boolean): void {
-    this.available = available;
-  }
-
-  /** Forgets sent messages and pending failures. */
-  reset(): void {
-    this.sent.length = 0;
-    this.attempts.length = 0;
-    this.queuedFailures.length = 0;
-    this.policy = null;
-    this.available = true;
-  }
-
   async send(message: MailMessage): Promise<SendResult> {
+    this.assertOpen();
     const copy = structuredClone(message);
-    this.attempts.push(copy);
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    if (this.closed) throw new NotifyError('SMTP_TRANSIENT', 'In-memory transport is closed');
-    if (!this.available) {
-      throw new NotifyError('SMTP_TRANSIENT', 'In-memory transport is unavailable (simulated)', {
-        responseCode: 421,
-      });
-    }
-    if (this.queuedFailures.length > 0) throw this.queuedFailures.shift();
-    if (this.policy) {
-      const failure = await this.policy(copy);
-      if (failure !== undefined && failure !== null) throw failure;
-    }
-    this.sent.push(structuredClone(copy));
+    this.sent.push(copy);
     return { messageId: copy.messageId, response: '250 2.0.0 OK queued in memory', accepted: [copy.to] };
   }
 
   async verify(): Promise<void> {
-    if (this.closed || !this.available) {
-      throw new NotifyError('SMTP_TRANSIENT', 'In-memory transport is unavailable (simulated)', {
-        responseCode: 421,
-      });
-    }
+    this.assertOpen();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  /** Throws the retryable SMTP_TRANSIENT a closed connection would. Protected for the test doubles. */
+  protected assertOpen(): void {
+    if (this.closed) throw new NotifyError('SMTP_TRANSIENT', 'In-memory transport is closed');
   }
 }

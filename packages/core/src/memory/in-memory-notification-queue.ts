@@ -10,6 +10,7 @@ import type {
   QueueMessage,
   SettleResult,
 } from '../ports/notification-queue.js';
+import type { QueueEntry } from './queue-entry.js';
 
 export interface InMemoryNotificationQueueOptions {
   /**
@@ -18,24 +19,6 @@ export interface InMemoryNotificationQueueOptions {
    * Default 0.
    */
   redeliveryDelayMs?: number;
-  /**
-   * How many entries `published` keeps (the newest). The log is for tests, but the queue also
-   * runs in long-lived embedded services, where an unbounded log would be a leak. Default 10000.
-   */
-  publishedLimit?: number;
-}
-
-/** One publish as the queue saw it, kept for tests that assert on what was handed over. */
-export interface PublishedRecord {
-  message: QueueMessage;
-  delayMs: number;
-  at: Date;
-}
-
-interface Entry {
-  /** Publish order; a redelivered message keeps its place among messages of its priority. */
-  seq: number;
-  message: QueueMessage;
 }
 
 interface ConsumerState {
@@ -48,7 +31,10 @@ interface ConsumerState {
 /**
  * The embedded queue: priority (higher first, FIFO within a priority), delays on timers,
  * bounded concurrency per consumer, redelivery when a handler throws, dead letters kept in
- * `deadLetters`. Nothing survives the process, which `capabilities.durable` says.
+ * `deadLetters`. Nothing survives the process, which `capabilities.durable` says, so it offers
+ * `settle`: the embedded service's shutdown waits on it. Test controls (an outage switch, a log
+ * of publishes, counts, releasing delayed messages early) are in ControllableNotificationQueue,
+ * src/testing/doubles; the members marked protected here are for it.
  */
 export class InMemoryNotificationQueue implements NotificationQueue {
   readonly capabilities: NotificationQueueCapabilities = {
@@ -57,20 +43,18 @@ export class InMemoryNotificationQueue implements NotificationQueue {
     durable: false,
     shared: false,
   };
-  /** Every dead letter, oldest first. */
+  /** Every dead letter, oldest first: the in-memory dead-letter queue (peekDeadLetters reads it). */
   readonly deadLetters: DeadLetter[] = [];
-  /** Accepted publishes, in order (delayed ones included); the newest `publishedLimit` are kept. */
-  readonly published: PublishedRecord[] = [];
 
-  private readonly ready: Entry[] = [];
-  private readonly delayed = new Map<NodeJS.Timeout, Entry>();
+  /** Messages waiting for a consumer, in delivery order. */
+  protected readonly ready: QueueEntry[] = [];
+  /** Messages waiting for their delay (or redelivery delay) to pass, by their timer. */
+  protected readonly delayed = new Map<NodeJS.Timeout, QueueEntry>();
   private readonly consumers: ConsumerState[] = [];
   private readonly idleWaiters: Array<() => void> = [];
   private readonly redeliveryDelayMs: number;
-  private readonly publishedLimit: number;
   private nextSeq = 0;
   private nextConsumer = 0;
-  private available = true;
   private closed = false;
 
   constructor(options: InMemoryNotificationQueueOptions = {}) {
@@ -81,46 +65,6 @@ export class InMemoryNotificationQueue implements NotificationQueue {
       });
     }
     this.redeliveryDelayMs = delay;
-    this.publishedLimit = options.publishedLimit ?? 10_000;
-    if (!Number.isInteger(this.publishedLimit) || this.publishedLimit < 0) {
-      throw new NotifyError('CONFIG_INVALID', 'publishedLimit must be an integer >= 0', {
-        details: [{ path: 'publishedLimit', message: 'must be an integer >= 0' }],
-      });
-    }
-  }
-
-  /**
-   * Simulates a broker outage: while false, publish/deadLetter/consume/ping reject with
-   * QUEUE_UNAVAILABLE and nothing is delivered; messages already taken are kept for later.
-   */
-  setAvailable(available: boolean): void {
-    this.available = available;
-    if (available) this.pump();
-  }
-
-  /** Messages waiting for a consumer (delayed ones excluded). */
-  get pendingCount(): number {
-    return this.ready.length;
-  }
-
-  /** Messages waiting for their delay to pass. */
-  get delayedCount(): number {
-    return this.delayed.size;
-  }
-
-  /** Handlers running right now, across consumers. */
-  get inFlightCount(): number {
-    return this.consumers.reduce((sum, c) => sum + c.inFlight.size, 0);
-  }
-
-  /** Makes every delayed message due now, so a test need not wait out a backoff. */
-  releaseDelayed(): void {
-    for (const [timer, entry] of this.delayed) {
-      clearTimeout(timer);
-      this.enqueue(entry);
-    }
-    this.delayed.clear();
-    this.pump();
   }
 
   async settle(timeoutMs: number): Promise<SettleResult> {
@@ -132,10 +76,13 @@ export class InMemoryNotificationQueue implements NotificationQueue {
       }),
     ]);
     clearTimeout(timer);
-    return { waiting: this.pendingCount + this.delayedCount, inFlight: this.inFlightCount };
+    return { waiting: this.ready.length + this.delayed.size, inFlight: this.inFlight() };
   }
 
-  /** Resolves once nothing is waiting, delayed or in flight (never, if nobody consumes). */
+  /**
+   * Resolves once nothing is waiting, delayed or in flight (never, if nobody consumes): `settle`
+   * without a time limit.
+   */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -144,15 +91,11 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   async publish(messages: QueueMessage[], options: PublishOptions = {}): Promise<void> {
     this.assertUsable();
     const delayMs = Math.max(0, options.delayMs ?? 0);
-    const at = new Date();
     for (const original of messages) {
-      const entry: Entry = { seq: this.nextSeq++, message: structuredClone(original) };
-      if (this.publishedLimit > 0) this.published.push({ message: structuredClone(original), delayMs, at });
+      const entry: QueueEntry = { seq: this.nextSeq++, message: structuredClone(original) };
       if (delayMs > 0) this.schedule(entry, delayMs);
       else this.enqueue(entry);
     }
-    const excess = this.published.length - this.publishedLimit;
-    if (excess > 0) this.published.splice(0, excess);
     this.pump();
   }
 
@@ -203,13 +146,22 @@ export class InMemoryNotificationQueue implements NotificationQueue {
     await Promise.all(running);
   }
 
-  private assertUsable(): void {
+  /** Every port call but close starts here. */
+  protected assertUsable(): void {
     if (this.closed) throw new NotifyError('QUEUE_UNAVAILABLE', 'In-memory queue is closed');
-    if (!this.available)
-      throw new NotifyError('QUEUE_UNAVAILABLE', 'In-memory queue is unavailable (simulated)');
   }
 
-  private schedule(entry: Entry, delayMs: number): void {
+  /** Whether ready messages may be handed to consumers now. */
+  protected canDeliver(): boolean {
+    return !this.closed;
+  }
+
+  /** Handlers running right now, across consumers. */
+  protected inFlight(): number {
+    return this.consumers.reduce((sum, c) => sum + c.inFlight.size, 0);
+  }
+
+  private schedule(entry: QueueEntry, delayMs: number): void {
     const timer = setTimeout(() => {
       this.delayed.delete(timer);
       this.enqueue(entry);
@@ -221,7 +173,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   }
 
   /** Inserts keeping `ready` ordered: priority descending, then publish order. */
-  private enqueue(entry: Entry): void {
+  protected enqueue(entry: QueueEntry): void {
     let i = this.ready.length;
     while (i > 0 && precedes(entry, this.ready[i - 1]!)) i--;
     this.ready.splice(i, 0, entry);
@@ -234,8 +186,8 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   }
 
   /** Hands ready messages to consumers with spare capacity, round-robin. */
-  private pump(): void {
-    while (this.available && !this.closed && this.ready.length > 0) {
+  protected pump(): void {
+    while (this.canDeliver() && this.ready.length > 0) {
       const consumer = this.pickConsumer();
       if (!consumer) break;
       this.deliver(consumer, this.ready.shift()!);
@@ -251,7 +203,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
     return undefined;
   }
 
-  private deliver(consumer: ConsumerState, entry: Entry): void {
+  private deliver(consumer: ConsumerState, entry: QueueEntry): void {
     // The handler runs on a later tick so publish() never re-enters user code.
     const run: Promise<void> = Promise.resolve()
       .then(() => consumer.handler(structuredClone(entry.message)))
@@ -266,7 +218,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
     consumer.inFlight.add(run);
   }
 
-  private redeliver(entry: Entry): void {
+  private redeliver(entry: QueueEntry): void {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.delayed.delete(timer);
@@ -278,7 +230,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   }
 
   private isIdle(): boolean {
-    return this.ready.length === 0 && this.delayed.size === 0 && this.inFlightCount === 0;
+    return this.ready.length === 0 && this.delayed.size === 0 && this.inFlight() === 0;
   }
 
   private notifyIfIdle(): void {
@@ -287,7 +239,7 @@ export class InMemoryNotificationQueue implements NotificationQueue {
   }
 }
 
-function precedes(a: Entry, b: Entry): boolean {
+function precedes(a: QueueEntry, b: QueueEntry): boolean {
   return (
     a.message.priority > b.message.priority || (a.message.priority === b.message.priority && a.seq < b.seq)
   );

@@ -23,32 +23,18 @@ export interface InMemoryNotificationStoreOptions {
  * The embedded store. Every method does its check-and-write in one synchronous step (no await
  * in between), which is what makes insert-if-absent and the conditional claim atomic on a
  * single event loop. Records are deep-copied in and out, so a caller holding a returned object
- * cannot change the store behind its back, just as with a real database.
+ * cannot change the store behind its back, just as with a real database. An outage switch and a
+ * look at every record are test controls: ControllableNotificationStore in src/testing/doubles.
  */
 export class InMemoryNotificationStore implements NotificationStore {
   readonly capabilities: NotificationStoreCapabilities = { durable: false, shared: false };
-  private readonly records = new Map<string, Notification>();
+  /** By request id. Protected so the test doubles can look at every record. */
+  protected readonly records = new Map<string, Notification>();
   private readonly clock: Clock;
-  private available = true;
   private closed = false;
 
   constructor(options: InMemoryNotificationStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-  }
-
-  /** Simulates an outage: while false, every call (ping included) rejects with STORE_UNAVAILABLE. */
-  setAvailable(available: boolean): void {
-    this.available = available;
-  }
-
-  /** Number of records held (for tests). */
-  get size(): number {
-    return this.records.size;
-  }
-
-  /** Every record, oldest first, as copies (for tests and debugging). */
-  all(): Notification[] {
-    return [...this.records.values()].sort(oldestFirst).map(copy);
   }
 
   async insert(notification: NewNotification): Promise<InsertResult> {
@@ -156,10 +142,9 @@ export class InMemoryNotificationStore implements NotificationStore {
     this.closed = true;
   }
 
-  private assertUsable(): void {
+  /** Every call starts here; protected so a test double can add an outage. */
+  protected assertUsable(): void {
     if (this.closed) throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is closed');
-    if (!this.available)
-      throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is unavailable (simulated)');
   }
 }
 

@@ -19,7 +19,8 @@ interface Bucket {
 
 /** A token bucket per key in this process only (a shared limiter needs adapter-redis). */
 export class InMemoryRateLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  /** By key. Protected so InspectableRateLimiter (src/testing/doubles) can count them. */
+  protected readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly ratePerSecond: number;
   private readonly burst: number;
   private readonly clock: Clock;
@@ -65,11 +66,6 @@ export class InMemoryRateLimiter implements RateLimiter {
    * full ones are dropped: an embedded service seeing many distinct keys stays bounded.
    */
   private static readonly PRUNE_AT = 10_000;
-
-  /** Keys currently tracked (for tests). */
-  get trackedKeys(): number {
-    return this.buckets.size;
-  }
 
   private refill(key: string, now: number): Bucket {
     if (this.buckets.size >= InMemoryRateLimiter.PRUNE_AT && !this.buckets.has(key)) this.prune(now);

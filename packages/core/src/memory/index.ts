@@ -4,4 +4,3 @@ export * from './in-memory-notification-store.js';
 export * from './in-memory-rate-limiter.js';
 export * from './in-memory-status-notifier.js';
 export * from './in-memory-template-source.js';
-export * from './manual-clock.js';

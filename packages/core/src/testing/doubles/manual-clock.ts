@@ -1,4 +1,4 @@
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../../ports/clock.js';
 
 /**
  * A clock that only moves when told to, so tests about leases, backoff and token refill are exact
