@@ -4,7 +4,7 @@ import { resultOf, runCommand } from '../../../test-support/packaging/run-comman
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 
-describe('examples/embed-core on the fakes, run as its README says', () => {
+describe('examples/embed-core in memory, run as its README says', () => {
   it('`pnpm start` delivers one welcome email and shows the replay', async () => {
     const output = await runCommand('pnpm', ['start'], { cwd: exampleDir, timeoutMs: 60_000 });
     expect(output.code, output.stderr).toBe(0);

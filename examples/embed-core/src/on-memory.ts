@@ -1,4 +1,4 @@
-// Step 1: the engine inside your own process, on the core's in-memory fakes. No database, no
+// Step 1: the engine inside your own process, on the core's in-memory backends. No database, no
 // broker, no SMTP server: good for development, tests, and learning the moving parts.
 //   pnpm --filter @notify-examples/embed-core start
 import {
