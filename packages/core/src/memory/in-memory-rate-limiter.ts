@@ -8,7 +8,7 @@ export interface InMemoryRateLimiterOptions {
   ratePerSecond?: number;
   /** Bucket capacity: how many requests may arrive at once. Default 20. */
   burst?: number;
-  /** Time source (a ManualClock in tests). Default: the system clock. */
+  /** Time source (in tests, ManualClock from @notify/email-core/testing). Default: the system clock. */
   clock?: Clock;
 }
 
