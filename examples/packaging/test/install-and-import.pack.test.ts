@@ -26,7 +26,15 @@ const ENTRY_POINTS: Record<string, string[]> = {
     'defaultTemplatesDir',
     'coreModule',
   ],
-  '@notify/email-core/testing': ['mailTransportContract', 'notificationStoreContract', 'createCaseRecorder'],
+  '@notify/email-core/testing': [
+    'mailTransportContract',
+    'notificationStoreContract',
+    'notificationStoreClaimContract',
+    'createCaseRecorder',
+    'ControllableNotificationQueue',
+    'ControllableMailTransport',
+    'ManualClock',
+  ],
   '@notify/adapter-postgres': ['createPostgresStore', 'migrate', 'postgresStoreModule'],
   '@notify/adapter-amqp': ['createAmqpQueue', 'amqpQueueModule'],
   '@notify/adapter-smtp': ['createSmtpTransport', 'createEmlFileTransport', 'smtpTransportModule'],
@@ -43,7 +51,7 @@ const entries = ${JSON.stringify(Object.keys(ENTRY_POINTS))};
 const exported = {};
 for (const entry of entries) exported[entry] = Object.keys(await import(entry));
 
-// More than names: the built core runs a notification end to end on its fakes and shipped templates,
+// More than names: the built core runs a notification end to end in memory, on its shipped templates,
 import * as core from '@notify/email-core';
 const queue = new core.InMemoryNotificationQueue();
 const transport = new core.InMemoryMailTransport();

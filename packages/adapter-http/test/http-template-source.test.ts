@@ -1,4 +1,5 @@
-import { ManualClock, NotifyError } from '@notify/email-core';
+import { NotifyError } from '@notify/email-core';
+import { ManualClock } from '@notify/email-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejectionBy } from '../../../test-support/thrown.js';
 import { createHttpTemplateSource, type HttpTemplateSourceOptions } from '../src/index.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MailMessage, ManualClock } from '@notify/email-core';
+import type { MailMessage } from '@notify/email-core';
+import { ManualClock } from '@notify/email-core/testing';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSmtpPeer } from '../../../test-support/smtp-peer.js';

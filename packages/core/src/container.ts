@@ -5,12 +5,12 @@ import type { EngineOptions } from './application/engine-options.js';
 import {
   InMemoryNotificationQueue,
   type InMemoryNotificationQueueOptions,
-} from './fakes/in-memory-notification-queue.js';
+} from './memory/in-memory-notification-queue.js';
 import {
   InMemoryNotificationStore,
   type InMemoryNotificationStoreOptions,
-} from './fakes/in-memory-notification-store.js';
-import { InMemoryRateLimiter, type InMemoryRateLimiterOptions } from './fakes/in-memory-rate-limiter.js';
+} from './memory/in-memory-notification-store.js';
+import { InMemoryRateLimiter, type InMemoryRateLimiterOptions } from './memory/in-memory-rate-limiter.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type Logger, LoggerToken } from './ports/logger.js';
 import { type MailTransport, MailTransportToken } from './ports/mail-transport.js';

@@ -1,5 +1,5 @@
-import { InMemoryRateLimiter, ManualClock } from '@notify/email-core';
-import { rateLimiterContract } from '@notify/email-core/testing';
+import { InMemoryRateLimiter } from '@notify/email-core';
+import { ManualClock, rateLimiterContract } from '@notify/email-core/testing';
 import { describe, it } from 'vitest';
 
 describe('InMemoryRateLimiter', () => {

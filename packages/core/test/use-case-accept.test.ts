@@ -1,4 +1,5 @@
-import { InMemoryNotificationQueue, NotifyError, type QueueMessage } from '@notify/email-core';
+import { NotifyError, type QueueMessage } from '@notify/email-core';
+import { ControllableNotificationQueue } from '@notify/email-core/testing';
 import { describe, expect, it } from 'vitest';
 import { body, harnessStoppedAfterEach, makeHarness, rejectionOf } from './use-case-harness.js';
 
@@ -108,7 +109,7 @@ describe('acceptNotification', () => {
 
   it('answers after the commit without waiting for the publish', async () => {
     // A broker that takes the message but never confirms it.
-    class HangingQueue extends InMemoryNotificationQueue {
+    class HangingQueue extends ControllableNotificationQueue {
       calls = 0;
       override publish(): Promise<void> {
         this.calls += 1;

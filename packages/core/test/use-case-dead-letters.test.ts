@@ -1,16 +1,15 @@
 import {
   createEmailEngine,
-  InMemoryMailTransport,
   InMemoryNotificationQueue,
   InMemoryNotificationStore,
   InMemoryTemplateSource,
-  ManualClock,
   type Notification,
   type NotificationPatch,
   NotifyError,
   type QueueMessage,
   type UpdateGuard,
 } from '@notify/email-core';
+import { ControllableMailTransport, ManualClock } from '@notify/email-core/testing';
 import { describe, expect, it } from 'vitest';
 import { type Harness, makeHarness, rejectionOf, WELCOME } from './use-case-harness.js';
 
@@ -271,7 +270,7 @@ describe('replayDeadLetters (bulk)', () => {
       }
     })({ clock });
     const queue = new InMemoryNotificationQueue();
-    const transport = new InMemoryMailTransport();
+    const transport = new ControllableMailTransport();
     const engine = createEmailEngine(
       { store, queue, transport, templates: new InMemoryTemplateSource([WELCOME]), clock },
       { from: 'no-reply@mail.example.test' },

@@ -8,7 +8,6 @@ import {
   type EmailEngineRuntime,
   EmailEngineToken,
   InMemoryMailTransport,
-  InMemoryNotificationQueue,
   InMemoryNotificationStore,
   InMemoryStatusNotifier,
   InMemoryTemplateSource,
@@ -16,7 +15,6 @@ import {
   inMemoryRateLimiterModule,
   inMemoryStoreModule,
   MailTransportToken,
-  ManualClock,
   type NotificationQueue,
   NotificationQueueToken,
   type NotificationStore,
@@ -27,6 +25,7 @@ import {
   StatusNotifierToken,
   TemplateSourceToken,
 } from '@notify/email-core';
+import { ControllableNotificationQueue, ManualClock } from '@notify/email-core/testing';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../test-support/thrown.js';
@@ -35,7 +34,8 @@ import { body, WELCOME } from './use-case-harness.js';
 function ports() {
   return {
     store: new InMemoryNotificationStore(),
-    queue: new InMemoryNotificationQueue(),
+    // The double, whose log shows what the engine published.
+    queue: new ControllableNotificationQueue(),
     transport: new InMemoryMailTransport(),
     templates: new InMemoryTemplateSource([WELCOME]),
   };

@@ -1,16 +1,14 @@
-// Shared set-up for the use-case tests: an engine on the in-memory fakes and a manual clock.
+// Shared set-up for the use-case tests: an engine on the in-memory backends, through the test
+// doubles that add outages, scripted failures and logs to them, and a manual clock.
+import { createEmailEngine, type EngineOptions, type QueueMessage, type Template } from '@notify/email-core';
 import {
-  createEmailEngine,
-  type EngineOptions,
-  InMemoryMailTransport,
-  InMemoryNotificationQueue,
-  InMemoryNotificationStore,
-  InMemoryStatusNotifier,
-  InMemoryTemplateSource,
+  ControllableMailTransport,
+  ControllableNotificationQueue,
+  ControllableNotificationStore,
+  ControllableStatusNotifier,
+  ControllableTemplateSource,
   ManualClock,
-  type QueueMessage,
-  type Template,
-} from '@notify/email-core';
+} from '@notify/email-core/testing';
 import { afterEach } from 'vitest';
 
 export const WELCOME: Template = {
@@ -22,16 +20,16 @@ export const WELCOME: Template = {
 
 export interface HarnessOptions {
   options?: Partial<EngineOptions>;
-  queue?: InMemoryNotificationQueue;
+  queue?: ControllableNotificationQueue;
 }
 
 export function makeHarness(harness: HarnessOptions = {}) {
   const clock = new ManualClock();
-  const store = new InMemoryNotificationStore({ clock });
-  const queue = harness.queue ?? new InMemoryNotificationQueue();
-  const transport = new InMemoryMailTransport();
-  const templates = new InMemoryTemplateSource([WELCOME]);
-  const notifier = new InMemoryStatusNotifier();
+  const store = new ControllableNotificationStore({ clock });
+  const queue = harness.queue ?? new ControllableNotificationQueue();
+  const transport = new ControllableMailTransport();
+  const templates = new ControllableTemplateSource([WELCOME]);
+  const notifier = new ControllableStatusNotifier();
   const engine = createEmailEngine(
     { store, queue, transport, templates, notifier, clock },
     { from: 'Notify <no-reply@mail.example.test>', workerId: 'worker-a', ...harness.options },

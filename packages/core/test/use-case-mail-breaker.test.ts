@@ -1,4 +1,5 @@
-import { InMemoryMailTransport, MailBreaker, type MailMessage, NotifyError } from '@notify/email-core';
+import { MailBreaker, type MailMessage, NotifyError } from '@notify/email-core';
+import { ControllableMailTransport } from '@notify/email-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from './use-case-harness.js';
 
@@ -19,7 +20,7 @@ afterEach(() => {
 });
 
 function make(options: ConstructorParameters<typeof MailBreaker>[1] = {}) {
-  const transport = new InMemoryMailTransport();
+  const transport = new ControllableMailTransport();
   const breaker = new MailBreaker(transport, { failureThreshold: 3, resetTimeoutMs: 60_000, ...options });
   breakers.push(breaker);
   return { transport, breaker };
@@ -89,7 +90,7 @@ describe('MailBreaker', () => {
   });
 
   it('turns a send that outlives timeoutMs into SMTP_TIMEOUT', async () => {
-    const transport = new InMemoryMailTransport({ latencyMs: 200 });
+    const transport = new ControllableMailTransport({ latencyMs: 200 });
     const breaker = new MailBreaker(transport, { timeoutMs: 20 });
     breakers.push(breaker);
     expect(await rejectionOf(breaker.send(message))).toMatchObject({ code: 'SMTP_TIMEOUT', retryable: true });

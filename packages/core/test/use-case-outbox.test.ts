@@ -1,9 +1,10 @@
-import { InMemoryNotificationQueue, type PublishOptions, type QueueMessage } from '@notify/email-core';
+import type { PublishOptions, QueueMessage } from '@notify/email-core';
+import { ControllableNotificationQueue } from '@notify/email-core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { body, harnessStoppedAfterEach, makeHarness } from './use-case-harness.js';
 
 /** Records each publish call, so batching is visible. */
-class CountingQueue extends InMemoryNotificationQueue {
+class CountingQueue extends ControllableNotificationQueue {
   readonly batches: QueueMessage[][] = [];
   override async publish(messages: QueueMessage[], options?: PublishOptions): Promise<void> {
     this.batches.push(messages);

@@ -2,7 +2,7 @@ import { NotifyError } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
 import { body, makeHarness } from './use-case-harness.js';
 
-describe('the whole path on the fakes', () => {
+describe('the whole path in memory', () => {
   it('accept → outbox → queue → worker, through a transient failure, to one delivered email', async () => {
     const h = makeHarness({ options: { retryBaseMs: 5, retryCapMs: 20 } });
     const consumer = await h.queue.consume(

@@ -3,13 +3,16 @@ import {
   type EmailEngine,
   type EmailEngineInstance,
   type EngineOptions,
-  InMemoryMailTransport,
-  InMemoryNotificationQueue,
-  InMemoryNotificationStore,
   InMemoryTemplateSource,
   type RateLimiter,
 } from '@notify/email-core';
-import { type RecordedLine, recordingLogger } from '@notify/email-core/testing';
+import {
+  ControllableMailTransport,
+  ControllableNotificationQueue,
+  ControllableNotificationStore,
+  type RecordedLine,
+  recordingLogger,
+} from '@notify/email-core/testing';
 import { createApp, type RunningHttpServer, startHttpServer } from '../src/index.js';
 
 /** A parsed response body; tests poke into it freely and assert the shape themselves. */
@@ -31,10 +34,10 @@ export interface ApiHarnessOptions {
 
 export interface ApiHarness {
   baseUrl: string;
-  store: InMemoryNotificationStore;
-  queue: InMemoryNotificationQueue;
-  transport: InMemoryMailTransport;
-  /** The real engine on the fakes (unwrapped). */
+  store: ControllableNotificationStore;
+  queue: ControllableNotificationQueue;
+  transport: ControllableMailTransport;
+  /** The real engine on the in-memory backends (unwrapped). */
   runtime: EmailEngineInstance;
   /** What the app was given (the runtime, possibly wrapped). */
   engine: EmailEngine;
@@ -66,11 +69,14 @@ export function validBody(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
-/** The whole API on the core's in-memory fakes, served by a real Koa server on an ephemeral port. */
+/**
+ * The whole API on the core's in-memory backends, through the test doubles that can fail them,
+ * served by a real Koa server on an ephemeral port.
+ */
 export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const store = new InMemoryNotificationStore();
-  const queue = new InMemoryNotificationQueue();
-  const transport = new InMemoryMailTransport();
+  const store = new ControllableNotificationStore();
+  const queue = new ControllableNotificationQueue();
+  const transport = new ControllableMailTransport();
   const templates = new InMemoryTemplateSource([WELCOME]);
   const runtime = createEmailEngine(
     { store, queue, transport, templates },

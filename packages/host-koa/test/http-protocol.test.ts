@@ -1,4 +1,5 @@
-import { InMemoryRateLimiter, ManualClock, NotifyError, type RateLimiter } from '@notify/email-core';
+import { InMemoryRateLimiter, NotifyError, type RateLimiter } from '@notify/email-core';
+import { ManualClock } from '@notify/email-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, expectFailure, startApi, validBody } from './http-harness.js';
 

@@ -1,4 +1,5 @@
 import { InMemoryNotificationQueue, type QueueMessage, silentLogger } from '@notify/email-core';
+import { ControllableNotificationQueue } from '@notify/email-core/testing';
 import { describe, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait.js';
 import { startWorker } from '../src/worker.js';
@@ -63,7 +64,8 @@ describe('startWorker', () => {
   });
 
   it('on stop, takes no new messages and waits for the ones in flight', async () => {
-    const queue = new InMemoryNotificationQueue();
+    // The double, for its count of messages still waiting.
+    const queue = new ControllableNotificationQueue();
     const gated = gatedEngine();
     const worker = await startWorker({ engine: gated.engine, queue, concurrency: 2, logger: silentLogger });
     await queue.publish([message(1), message(2), message(3), message(4)]);

@@ -12,7 +12,7 @@ import {
   NotifyError,
 } from '@notify/email-core';
 import { ContainerModule } from 'inversify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { until } from '../../../test-support/wait.js';
 import { composeService } from '../src/compose/compose-service.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -91,16 +91,26 @@ describe('composeService, embedded on the in-memory defaults', () => {
   });
 
   it('closes the engine first, so accepted notifications are flushed to the queue before it closes', async () => {
-    const service = await composeService(loadConfig({ OUTBOX_DIR: outbox }), { logger: quiet() });
-    service.engine.startRelay();
-    await service.engine.acceptNotification({ body: body('compose-3'), correlationId: 'c-3' });
-    // No wait: the relay still holds the id in its batch buffer.
-    await service.close();
-    const queue = service.queue as InMemoryNotificationQueue;
-    expect(queue.published.map((p) => p.message.requestId)).toContain('compose-3');
-    await expect(queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
-    // Closing twice is harmless.
-    await service.close();
+    // The service makes its own in-memory queue, which keeps no log: a spy sees what it accepted
+    // (a publish after the queue closed would be rejected, and is not counted).
+    const publish = vi.spyOn(InMemoryNotificationQueue.prototype, 'publish');
+    try {
+      const service = await composeService(loadConfig({ OUTBOX_DIR: outbox }), { logger: quiet() });
+      expect(service.queue).toBeInstanceOf(InMemoryNotificationQueue);
+      service.engine.startRelay();
+      await service.engine.acceptNotification({ body: body('compose-3'), correlationId: 'c-3' });
+      // No wait: the relay still holds the id in its batch buffer.
+      await service.close();
+      const accepted = publish.mock.calls
+        .filter((_, i) => publish.mock.settledResults[i]?.type === 'fulfilled')
+        .flatMap(([messages]) => messages.map((m) => m.requestId));
+      expect(accepted).toContain('compose-3');
+      await expect(service.queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+      // Closing twice is harmless.
+      await service.close();
+    } finally {
+      publish.mockRestore();
+    }
   });
 
   it('refuses a separate api or worker process without a shared store and queue', async () => {

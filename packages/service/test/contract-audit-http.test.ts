@@ -23,12 +23,12 @@ import {
 import { createLogger } from '../src/logging/logger.js';
 
 // An audit of the HTTP contract (docs/api.md) and the predecessor's (docs/migrating-from-django.md), statement by statement, over real HTTP
-// against the real Koa app on the real engine (in-memory fakes), with a real worker consuming.
+// against the real Koa app on the real engine (in-memory backends), with a real worker consuming.
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const ENVELOPE_KEYS = ['data', 'error', 'message', 'meta', 'success'];
 
-/** The whole service on the fakes: API, a worker, a status notifier, and every log line captured. */
+/** The whole service in memory: API, a worker, a status notifier, and every log line captured. */
 interface Service {
   baseUrl: string;
   store: InMemoryNotificationStore;

@@ -1,12 +1,11 @@
 import {
   createEmailEngine,
   type EmailEngineInstance,
-  InMemoryMailTransport,
   InMemoryNotificationQueue,
-  InMemoryNotificationStore,
   InMemoryTemplateSource,
   NotifyError,
 } from '@notify/email-core';
+import { ControllableMailTransport, ControllableNotificationStore } from '@notify/email-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CliResult,
@@ -19,8 +18,8 @@ import {
   UsageError,
 } from '../src/cli/dead-letters-cli.js';
 
-// The CLI's parsing and printing on the core's fakes; dead-letters-cli.stack.test.ts runs the real
-// process on PostgreSQL and RabbitMQ.
+// The CLI's parsing and printing on the core's in-memory backends (through the test doubles that
+// can fail them); dead-letters-cli.stack.test.ts runs the real process on PostgreSQL and RabbitMQ.
 
 let engine: EmailEngineInstance | undefined;
 afterEach(async () => {
@@ -29,8 +28,8 @@ afterEach(async () => {
 });
 
 async function engineWithDeadLetters(ids: string[]) {
-  const store = new InMemoryNotificationStore();
-  const transport = new InMemoryMailTransport();
+  const store = new ControllableNotificationStore();
+  const transport = new ControllableMailTransport();
   engine = createEmailEngine(
     {
       store,
