@@ -13,7 +13,7 @@ export const MAX_USER_ID_LENGTH = 128;
 export const MAX_REQUEST_ID_LENGTH = 255;
 /** RFC 5321: a forward-path is at most 256 octets including the angle brackets. */
 export const MAX_EMAIL_LENGTH = 254;
-const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
+export const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
 /** RFC 5322's hard line limit; a longer subject cannot be sent without folding tricks. */
 export const MAX_SUBJECT_LENGTH = 998;
 export const MAX_NESTING_DEPTH = 32;

@@ -5,6 +5,7 @@ import {
   errorCodeProblem,
   headerValueProblem,
   MAX_EMAIL_LENGTH,
+  MAX_EMAIL_LOCAL_PART_LENGTH,
   MAX_REQUEST_ID_LENGTH,
   MAX_SUBJECT_LENGTH,
   MAX_USER_ID_LENGTH,
@@ -56,11 +57,13 @@ export const requestIdSchema = z
     description: `The idempotency key: 1 to ${MAX_REQUEST_ID_LENGTH} characters, no whitespace or control characters.`,
   });
 
-/** The 64 characters before the "@" are left to the description: one `pattern` cannot add them to zod's. */
+/** zod's address pattern (emailProblem's), led by a look-ahead for the limit before the "@" (it allows one "@"). */
+const EMAIL_PATTERN = `^(?=[^@]{0,${MAX_EMAIL_LOCAL_PART_LENGTH}}@)${z.regexes.email.source.replace(/^\^/, '')}`;
+
 export const emailSchema = z
   .string()
   .superRefine(refineWith(emailProblem))
-  .meta({ maxLength: MAX_EMAIL_LENGTH, format: 'email', pattern: z.regexes.email.source });
+  .meta({ maxLength: MAX_EMAIL_LENGTH, format: 'email', pattern: EMAIL_PATTERN });
 
 /** A header value: like the above, but a tab is allowed, and line breaks are control characters. */
 export const subjectSchema = z
