@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { acceptRequestExample, createOpenApiDocument } from '../src/openapi/index.js';
 
 /*
- * The documented request schema restates the core's rules (the core's own zod schema is private
- * and made of refinements). These cases sit on either side of every documented limit; each must get
- * the same verdict from the document and from the core, so neither can drift alone.
+ * The documented request schema is generated from the core's accept schema, whose rules are
+ * refinements (functions JSON Schema cannot carry) with the same rules declared beside them as
+ * JSON-Schema facts (packages/core/src/validation/field-schemas.ts). These cases sit on either side
+ * of every documented limit; each must get the same verdict from the document and from the core,
+ * so a refinement and its facts cannot drift apart.
  */
 
 const doc = createOpenApiDocument('test') as { components: { schemas: Record<string, object> } };
@@ -42,6 +44,10 @@ const cases: Array<[string, unknown, boolean]> = [
   ['user_id 128 characters', withField('user_id', 'u'.repeat(128)), true],
   ['user_id 129 characters', withField('user_id', 'u'.repeat(129)), false],
   ['user_id with a control character', withField('user_id', 'a\u0007b'), false],
+  ['user_id with a C1 control character', withField('user_id', 'a\u0085b'), false],
+  ['user_id with a tab inside', withField('user_id', 'a\tb'), false],
+  ['user_id 128 code points outside the BMP', withField('user_id', '😀'.repeat(128)), true],
+  ['user_id 129 code points outside the BMP', withField('user_id', '😀'.repeat(129)), false],
   ['user_id a number', withField('user_id', 42), false],
   ['template_code upper case', withField('template_code', 'Welcome'), false],
   ['template_code starting with _', withField('template_code', '_welcome'), false],
@@ -53,15 +59,34 @@ const cases: Array<[string, unknown, boolean]> = [
   ['variables.email missing', withField('variables', { name: 'x' }), false],
   ['variables.email not an address', withVariable('email', 'not-an-address'), false],
   ['variables.email with a display name', withVariable('email', 'Ann <ann@example.com>'), false],
+  ['variables.email with a line break', withVariable('email', 'ann@example.com\r\nBcc: x@y.z'), false],
+  ['variables.email 254 characters', withVariable('email', `a@${'b'.repeat(249)}.co`), true],
+  ['variables.email 255 characters', withVariable('email', `a@${'b'.repeat(250)}.co`), false],
+  [
+    'variables.email 64 characters before the @',
+    withVariable('email', `${'a'.repeat(64)}@example.com`),
+    true,
+  ],
+  [
+    'variables.email 65 characters before the @',
+    withVariable('email', `${'a'.repeat(65)}@example.com`),
+    false,
+  ],
   ['variables.subject null', withVariable('subject', null), true],
   ['variables.subject empty', withVariable('subject', ''), false],
   ['variables.subject blank', withVariable('subject', '  '), false],
   ['variables.subject with a line break', withVariable('subject', 'a\r\nBcc: x@y.z'), false],
   ['variables.subject with a tab', withVariable('subject', 'a\tb'), true],
+  ['variables.subject with a control character', withVariable('subject', 'a\u0007b'), false],
+  ['variables.subject with a C1 control character', withVariable('subject', 'a\u0085b'), false],
   ['variables.subject 998 characters', withVariable('subject', 's'.repeat(998)), true],
   ['variables.subject 999 characters', withVariable('subject', 's'.repeat(999)), false],
   ['request_id null (none given)', withField('request_id', null), false],
+  ['request_id empty', withField('request_id', ''), false],
   ['request_id with a space', withField('request_id', 'a b'), false],
+  ['request_id with a control character', withField('request_id', 'a\u0000b'), false],
+  ['request_id 255 code points outside the BMP', withField('request_id', '😀'.repeat(255)), true],
+  ['request_id 256 code points outside the BMP', withField('request_id', '😀'.repeat(256)), false],
   ['request_id 255 characters', withField('request_id', 'r'.repeat(255)), true],
   ['request_id 256 characters', withField('request_id', 'r'.repeat(256)), false],
   ['priority 0', withField('priority', 0), false],

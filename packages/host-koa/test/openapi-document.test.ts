@@ -1,4 +1,20 @@
-import { silentLogger } from '@notify/email-core';
+import {
+  acceptResultSchema,
+  attemptViewSchema,
+  bulkReplayResultSchema,
+  DEFAULT_LIST_LIMIT,
+  deadLetterDetailViewSchema,
+  deadLetterViewSchema,
+  healthCheckSchema,
+  healthReportSchema,
+  MAX_LIST_LIMIT,
+  NOTIFICATION_STATUSES,
+  notificationHistoryViewSchema,
+  notificationStatusSchema,
+  notificationViewSchema,
+  pageMetaSchema,
+  silentLogger,
+} from '@notify/email-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type Koa from 'koa';
@@ -115,6 +131,45 @@ describe('GET /openapi.json', () => {
     expect(body.properties.template_code.pattern).toBe('^[a-z0-9][a-z0-9_.-]{0,127}$');
     expect(body.properties.user_id.maxLength).toBe(128);
     expect(body.properties.variables.required).toEqual(['email']);
+  });
+
+  it('shows the core’s views and inputs, fields and prose included', () => {
+    const views: Array<[string, { shape: object }]> = [
+      ['Notification', notificationViewSchema],
+      ['PageMeta', pageMetaSchema],
+      ['HealthCheck', healthCheckSchema],
+      ['HealthReport', healthReportSchema],
+      ['AttemptEntry', attemptViewSchema],
+      ['DeadLetter', deadLetterViewSchema],
+      ['DeadLetterDetail', deadLetterDetailViewSchema],
+      ['ReplayedNotification', notificationHistoryViewSchema],
+      ['BulkReplayResult', bulkReplayResultSchema],
+    ];
+    for (const [name, view] of views) {
+      const properties = Object.keys(doc.components.schemas[name].properties).sort();
+      expect(properties, name).toEqual(Object.keys(view.shape).sort());
+    }
+    // `replayed` is the Idempotent-Replayed header, not a body field.
+    const accepted = Object.keys(doc.components.schemas.AcceptResult.properties);
+    expect(accepted.sort()).toEqual(
+      Object.keys(acceptResultSchema.shape)
+        .filter((k) => k !== 'replayed')
+        .sort(),
+    );
+    const status = doc.components.schemas.NotificationStatus;
+    expect(status.enum).toEqual([...NOTIFICATION_STATUSES]);
+    expect(status.description).toBe(notificationStatusSchema.description);
+    expect(doc.components.schemas.DeadLetter.description).toBe(deadLetterViewSchema.description);
+
+    const limit = doc.paths['/api/v1/notifications/list/'].get.parameters.find(
+      (p: { name: string }) => p.name === 'limit',
+    );
+    expect(limit.schema).toMatchObject({
+      type: 'integer',
+      maximum: MAX_LIST_LIMIT,
+      default: DEFAULT_LIST_LIMIT,
+    });
+    expect(limit.description).toBe(limit.schema.description);
   });
 
   it('has an example body that the real API accepts with 202, answered as documented', async () => {

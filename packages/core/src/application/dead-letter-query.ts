@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { ErrorDetail } from '../domain/errors.js';
-import { NotifyError } from '../domain/errors.js';
-import { templateCodeProblem, userIdProblem } from '../validation/field-rules.js';
-import { parseListQuery } from '../validation/list-query.js';
-import { onePerField, validationFailed } from '../validation/validation-details.js';
+import { errorCodeSchema } from '../validation/field-schemas.js';
+import { listQuerySchema } from '../validation/list-query.js';
+import { pagingInteger, queryInteger, queryValue } from '../validation/parameter-checks.js';
+import { issueDetails, onePerField, validationFailed } from '../validation/validation-details.js';
 
 /** Raw query values of the dead-letter list (strings from a query string; validated here). */
 export interface DeadLetterListQuery {
@@ -43,21 +44,55 @@ export interface ParsedBulkReplay {
   limit: number;
 }
 
-/** NotifyError codes are UPPER_SNAKE; anything else can match no stored record. */
-const ERROR_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 export const DEFAULT_BULK_REPLAY_LIMIT = 100;
 /** One call replays at most this many; more is a loop of calls, each one bounded and reported. */
 export const MAX_BULK_REPLAY_LIMIT = 1000;
 
-const QUERY_ORDER = ['user_id', 'template_code', 'error_code', 'limit', 'page'] as const;
-const FILTER_KEYS = ['user_id', 'template_code', 'error_code'] as const;
-const BODY_KEYS = ['filter', 'limit'] as const;
+/**
+ * The query parameters of GET /api/v1/dead-letters/: the list query's user_id, template_code,
+ * limit and page, plus error_code. `parseDeadLetterQuery` checks a query with it; the OpenAPI
+ * document's parameters are generated from it (docs/openapi.md).
+ */
+export const deadLetterQuerySchema = z.object({
+  user_id: listQuerySchema.shape.user_id,
+  template_code: listQuerySchema.shape.template_code,
+  error_code: errorCodeSchema
+    .describe('Only dead letters that failed with this code, e.g. `SMTP_PERMANENT`.')
+    .optional(),
+  limit: listQuerySchema.shape.limit,
+  page: listQuerySchema.shape.page,
+});
 
-function errorCodeProblem(value: string): string | undefined {
-  return ERROR_CODE_PATTERN.test(value)
-    ? undefined
-    : 'must be an error code: upper-case letters, digits and "_", e.g. SMTP_PERMANENT';
-}
+/** Which dead letters a bulk replay takes; each field is checked with its schema here. */
+export const deadLetterFilterSchema = z
+  .strictObject({
+    user_id: listQuerySchema.shape.user_id,
+    template_code: listQuerySchema.shape.template_code,
+    error_code: errorCodeSchema.describe('Only dead letters that failed with this code.').optional(),
+  })
+  .describe('All given fields must match; unknown fields are refused (422), never ignored.');
+
+/**
+ * The body of POST /api/v1/dead-letters/replay/, as `parseBulkReplay` checks it (its messages
+ * name each refused key) and as the OpenAPI document shows it (docs/openapi.md).
+ */
+export const bulkReplaySchema = z.strictObject({
+  filter: deadLetterFilterSchema.optional(),
+  limit: pagingInteger(MAX_BULK_REPLAY_LIMIT, DEFAULT_BULK_REPLAY_LIMIT).describe(
+    'At most this many are replayed, newest failure first.',
+  ),
+});
+
+const QUERY_ORDER = ['user_id', 'template_code', 'error_code', 'limit', 'page'] as const;
+const BODY_KEYS = ['filter', 'limit'] as const;
+type FilterKey = keyof typeof deadLetterFilterSchema.shape;
+const FILTER_KEYS = Object.keys(deadLetterFilterSchema.shape) as FilterKey[];
+/** Where each filter field goes in the store's terms. */
+const FILTER_TARGETS = {
+  user_id: 'userId',
+  template_code: 'templateCode',
+  error_code: 'errorCode',
+} as const satisfies Record<FilterKey, keyof ParsedDeadLetterFilter>;
 
 /**
  * Validates the query of GET /api/v1/dead-letters/: the list query's rules for user_id,
@@ -66,35 +101,23 @@ function errorCodeProblem(value: string): string | undefined {
  */
 export function parseDeadLetterQuery(query: DeadLetterListQuery): ParsedDeadLetterQuery {
   const details: ErrorDetail[] = [];
-  let parsed: ParsedDeadLetterQuery = { limit: 0, page: 0 };
-  try {
-    const { userId, templateCode, limit, page } = parseListQuery({
-      user_id: query?.user_id,
-      template_code: query?.template_code,
-      limit: query?.limit,
-      page: query?.page,
-    });
-    parsed = { limit, page };
-    if (userId !== undefined) parsed.userId = userId;
-    if (templateCode !== undefined) parsed.templateCode = templateCode;
-  } catch (error) {
-    if (!NotifyError.is(error) || error.details === undefined) throw error;
-    details.push(...error.details);
+  const given = (name: keyof DeadLetterListQuery) => queryValue(query?.[name], name, details);
+  const result = deadLetterQuerySchema.safeParse({
+    user_id: given('user_id'),
+    template_code: given('template_code'),
+    error_code: given('error_code'),
+    limit: queryInteger(given('limit')),
+    page: queryInteger(given('page')),
+  });
+  if (!result.success) details.push(...issueDetails(result.error.issues));
+  if (details.length > 0 || !result.success) {
+    throw validationFailed(onePerField(details, QUERY_ORDER), 'query');
   }
-  const errorCode = query?.error_code;
-  if (errorCode !== undefined && errorCode !== null && errorCode !== '') {
-    if (typeof errorCode !== 'string') {
-      details.push({
-        path: 'error_code',
-        message: Array.isArray(errorCode) ? 'error_code must be given once' : 'error_code must be a string',
-      });
-    } else {
-      const problem = errorCodeProblem(errorCode);
-      if (problem) details.push({ path: 'error_code', message: `error_code ${problem}` });
-      else parsed.errorCode = errorCode;
-    }
-  }
-  if (details.length > 0) throw validationFailed(onePerField(details, QUERY_ORDER), 'query');
+  const { user_id, template_code, error_code, limit, page } = result.data;
+  const parsed: ParsedDeadLetterQuery = { limit, page };
+  if (user_id !== undefined) parsed.userId = user_id;
+  if (template_code !== undefined) parsed.templateCode = template_code;
+  if (error_code !== undefined) parsed.errorCode = error_code;
   return parsed;
 }
 
@@ -116,22 +139,15 @@ export function parseBulkReplay(command: unknown): ParsedBulkReplay {
   }
   const { filter, limit } = command as BulkReplayCommand;
   if (limit !== undefined && limit !== null) {
-    if (
-      typeof limit === 'number' &&
-      Number.isInteger(limit) &&
-      limit >= 1 &&
-      limit <= MAX_BULK_REPLAY_LIMIT
-    ) {
-      result.limit = limit;
-    } else {
-      details.push({ path: 'limit', message: `limit must be an integer from 1 to ${MAX_BULK_REPLAY_LIMIT}` });
-    }
+    const checked = bulkReplaySchema.shape.limit.safeParse(limit);
+    if (checked.success) result.limit = checked.data;
+    else details.push({ path: 'limit', message: `limit ${firstMessage(checked.error)}` });
   }
   if (filter !== undefined && filter !== null) {
     if (!isPlainObject(filter)) {
       details.push({
         path: 'filter',
-        message: 'filter must be an object with user_id, template_code, error_code',
+        message: `filter must be an object with ${FILTER_KEYS.join(', ')}`,
       });
     } else {
       result.filter = parseFilter(filter, details);
@@ -141,16 +157,12 @@ export function parseBulkReplay(command: unknown): ParsedBulkReplay {
   return result;
 }
 
+/** Field by field, in the order given, so the details name the keys in the caller's order. */
 function parseFilter(filter: Record<string, unknown>, details: ErrorDetail[]): ParsedDeadLetterFilter {
   const parsed: ParsedDeadLetterFilter = {};
-  const rules = {
-    user_id: { problem: userIdProblem, set: (v: string) => (parsed.userId = v) },
-    template_code: { problem: templateCodeProblem, set: (v: string) => (parsed.templateCode = v) },
-    error_code: { problem: errorCodeProblem, set: (v: string) => (parsed.errorCode = v) },
-  } as const;
   for (const [key, value] of Object.entries(filter)) {
     const path = `filter.${key}`;
-    if (!(FILTER_KEYS as readonly string[]).includes(key)) {
+    if (!(FILTER_KEYS as string[]).includes(key)) {
       details.push({ path, message: `${path} is not a filter; use ${FILTER_KEYS.join(', ')}` });
       continue;
     }
@@ -159,12 +171,15 @@ function parseFilter(filter: Record<string, unknown>, details: ErrorDetail[]): P
       details.push({ path, message: `${path} must be a string` });
       continue;
     }
-    const rule = rules[key as keyof typeof rules];
-    const problem = rule.problem(value);
-    if (problem) details.push({ path, message: `${path} ${problem}` });
-    else rule.set(value);
+    const checked = deadLetterFilterSchema.shape[key as FilterKey].safeParse(value);
+    if (checked.success) parsed[FILTER_TARGETS[key as FilterKey]] = value;
+    else details.push({ path, message: `${path} ${firstMessage(checked.error)}` });
   }
   return parsed;
+}
+
+function firstMessage(error: z.ZodError): string {
+  return error.issues[0]?.message ?? 'is invalid';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

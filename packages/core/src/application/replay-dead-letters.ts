@@ -1,29 +1,36 @@
+import { z } from 'zod';
 import { NotifyError } from '../domain/errors.js';
 import { type BulkReplayCommand, type ParsedDeadLetterFilter, parseBulkReplay } from './dead-letter-query.js';
 import type { EngineContext } from './engine-context.js';
 import { retryFailed } from './retry-failed.js';
 import { guardStore } from './store-errors.js';
 
-/** What a bulk replay did; every selected dead letter is counted exactly once. */
-export interface BulkReplayResult {
-  /** Dead letters matching the filter when the replay started. */
-  matched: number;
-  /** How many were taken (at most `limit`), newest failure first. */
-  selected: number;
-  /** Re-queued with a fresh attempt budget. */
-  replayed: number;
-  /** No longer failed when their turn came (replayed by someone else meanwhile). */
-  skipped: number;
-  /** Could not be replayed (e.g. the store failed); still dead letters, listed in `errors`. */
-  failed: number;
-  /** Matching dead letters not replayed by this call: `matched - replayed`, never negative. */
-  remaining: number;
-  limit: number;
-  filter: { user_id?: string; template_code?: string; error_code?: string };
-  /** The request_ids replayed, newest failure first. */
-  request_ids: string[];
-  errors: Array<{ request_id: string; code: string; message: string }>;
-}
+export const bulkReplayResultSchema = z
+  .object({
+    matched: z.int().min(0).describe('Dead letters matching the filter when the replay started.'),
+    selected: z.int().min(0).describe('How many were taken (at most `limit`), newest failure first.'),
+    replayed: z.int().min(0).describe('Re-queued with a fresh attempt budget.'),
+    skipped: z
+      .int()
+      .min(0)
+      .describe('No longer failed when their turn came (replayed by someone else meanwhile).'),
+    failed: z.int().min(0).describe('Could not be replayed; still dead letters, listed in `errors`.'),
+    remaining: z
+      .int()
+      .min(0)
+      .describe('Matching dead letters not replayed by this call: `matched - replayed`, never negative.'),
+    limit: z.int().min(1),
+    filter: z.object({
+      user_id: z.string().optional(),
+      template_code: z.string().optional(),
+      error_code: z.string().optional(),
+    }),
+    request_ids: z.array(z.string()).describe('The request_ids replayed, newest failure first.'),
+    errors: z.array(z.object({ request_id: z.string(), code: z.string(), message: z.string() })),
+  })
+  .describe('What a bulk replay did; every selected dead letter is counted exactly once.');
+/** What a bulk replay did (its view: the use case builds it directly, never parses it). */
+export type BulkReplayResult = z.output<typeof bulkReplayResultSchema>;
 
 /** Store pages read while selecting; also how many replays run at once. */
 const PAGE_SIZE = 50;

@@ -2,18 +2,24 @@ import { z } from 'zod';
 import type { ErrorDetail } from '../domain/errors.js';
 import { NotifyError } from '../domain/errors.js';
 import {
-  emailProblem,
-  headerValueProblem,
   isPlainObject,
+  MAX_EMAIL_LENGTH,
   MAX_METADATA_BYTES,
   MAX_NESTING_DEPTH,
+  MAX_REQUEST_ID_LENGTH,
   MAX_SUBJECT_LENGTH,
+  MAX_USER_ID_LENGTH,
   nestingDepth,
   requestIdProblem,
-  templateCodeProblem,
-  userIdProblem,
 } from './field-rules.js';
-import { dottedPath, onePerField, validationFailed } from './validation-details.js';
+import {
+  emailSchema,
+  requestIdSchema,
+  subjectSchema,
+  templateCodeSchema,
+  userIdSchema,
+} from './field-schemas.js';
+import { issueDetails, onePerField, validationFailed } from './validation-details.js';
 
 /** A POST body after validation, defaults applied: what is stored and fingerprinted. */
 export interface AcceptPayload {
@@ -38,43 +44,73 @@ const FIELD_ORDER = [
   'metadata',
 ] as const;
 
-/** Turns a `(value) => problem | undefined` rule into a zod refinement whose message names the field. */
-function rule<T>(problemOf: (value: T) => string | undefined) {
-  return (value: T, ctx: z.RefinementCtx) => {
-    const problem = problemOf(value);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  };
-}
-
 const PRIORITY_MESSAGE = 'must be an integer from 1 to 100';
 
-/*
+/**
+ * The shape of a POST /api/v1/notifications body, with each field's rule and its description
+ * (the OpenAPI document's `AcceptRequest` is generated from it: docs/openapi.md). Validate with
+ * `parseAcceptBody`, never with this schema alone: the nesting and size limits, the
+ * `Idempotency-Key` header and the unsupported-type error are checked around it.
+ *
  * Unknown top-level fields are ignored (stripped), not rejected: the predecessor (Django REST
  * framework) ignored them, and gateways already sending extra fields must keep working. Being
  * stripped, they are never stored and never change the payload fingerprint.
  * `null` for an optional field means "not given", as it did for the predecessor.
  */
-const acceptBodySchema = z.object({
-  notification_type: z.literal('email', {
-    error: (issue) => (issue.input === undefined ? 'is required' : 'must be "email"'),
-  }),
-  user_id: z.string().superRefine(rule(userIdProblem)),
-  template_code: z.string().superRefine(rule(templateCodeProblem)),
-  variables: z.looseObject({
-    email: z.string().superRefine(rule(emailProblem)),
-    subject: z
-      .string()
-      .superRefine(rule((s: string) => headerValueProblem(s, MAX_SUBJECT_LENGTH)))
-      .nullish(),
-  }),
-  request_id: z.string().superRefine(rule(requestIdProblem)).nullish(),
-  priority: z
-    .int({ error: PRIORITY_MESSAGE })
-    .min(1, { error: PRIORITY_MESSAGE })
-    .max(100, { error: PRIORITY_MESSAGE })
-    .nullish(),
-  metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullish(),
-});
+export const acceptBodySchema = z
+  .object({
+    notification_type: z
+      .literal('email', {
+        error: (issue) => (issue.input === undefined ? 'is required' : 'must be "email"'),
+      })
+      .describe(
+        'Required. Only `"email"`; another string is refused with 422 `UNSUPPORTED_NOTIFICATION_TYPE`, a missing one with 422 `VALIDATION_FAILED`.',
+      ),
+    user_id: userIdSchema.describe(
+      `Who the notification is for (usually a UUID): not blank, at most ${MAX_USER_ID_LENGTH} characters, no control characters. Rate limits are charged to it.`,
+    ),
+    template_code: templateCodeSchema.describe(
+      'The template to render: 1 to 128 lower-case letters, digits, `_`, `.` or `-`, starting with a letter or digit. Checked when the notification is sent: an unknown template ends it `failed` (`TEMPLATE_NOT_FOUND`), not a 4xx.',
+    ),
+    variables: z
+      .looseObject({
+        email: emailSchema.describe(
+          `The recipient: a bare address (no display name), at most ${MAX_EMAIL_LENGTH} characters, at most 64 before the "@".`,
+        ),
+        subject: subjectSchema
+          .nullish()
+          .describe(
+            `Overrides the template's subject. Literal text, never compiled as a template; not blank, no line breaks or control characters, at most ${MAX_SUBJECT_LENGTH} characters. \`null\` counts as not given.`,
+          ),
+      })
+      .describe(
+        `The template's variables; \`email\` is required. Any other keys are passed to the template (HTML-escaped in HTML bodies). Nests at most ${MAX_NESTING_DEPTH} levels.`,
+      ),
+    request_id: requestIdSchema
+      .nullish()
+      .describe(
+        `The idempotency key (1 to ${MAX_REQUEST_ID_LENGTH} characters, no whitespace or control characters). Required here or as the \`Idempotency-Key\` header; both present and different → 422 at \`request_id\`. \`null\` counts as not given.`,
+      ),
+    priority: z
+      .int({ error: PRIORITY_MESSAGE })
+      .min(1, { error: PRIORITY_MESSAGE })
+      .max(100, { error: PRIORITY_MESSAGE })
+      .nullish()
+      .meta({
+        default: DEFAULT_PRIORITY,
+        description: `1 to 100, higher is sooner. Default ${DEFAULT_PRIORITY}; \`null\` counts as not given.`,
+      }),
+    metadata: z
+      .record(z.string(), z.unknown(), { error: 'must be an object' })
+      .nullish()
+      .meta({
+        default: {},
+        description: `Stored and echoed back (status, list, status callbacks). At most ${MAX_METADATA_BYTES / 1024} KiB as JSON, nests at most ${MAX_NESTING_DEPTH} levels. Default \`{}\`; \`null\` counts as not given.`,
+      }),
+  })
+  .describe(
+    'A notification to send. Unknown top-level fields are ignored (never stored, never part of the idempotency comparison).',
+  );
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
@@ -187,12 +223,7 @@ function parse(body: unknown, idempotencyKey: string | undefined): AcceptPayload
 
   const details = structuralProblems(body);
   const result = acceptBodySchema.safeParse(body, { error: defaultMessage });
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = dottedPath(issue.path);
-      details.push({ path, message: `${path} ${issue.message}` });
-    }
-  }
+  if (!result.success) details.push(...issueDetails(result.error.issues));
   const { requestId, problem } = resolveRequestId(body, idempotencyKey);
   if (problem) details.push({ path: 'request_id', message: problem });
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * The field rules of the HTTP contract (docs/api.md), as plain functions so that the accept
- * schema, the list query and the template sources apply the very same rule.
+ * schema, the list query, the dead-letter inputs and the template sources apply the very same rule
+ * (field-schemas.ts turns each into a zod schema).
  * Each `*Problem` function returns a human predicate ("must be …") or undefined when the value is fine.
  */
 
@@ -12,7 +13,7 @@ export const MAX_USER_ID_LENGTH = 128;
 export const MAX_REQUEST_ID_LENGTH = 255;
 /** RFC 5321: a forward-path is at most 256 octets including the angle brackets. */
 export const MAX_EMAIL_LENGTH = 254;
-const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
+export const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
 /** RFC 5322's hard line limit; a longer subject cannot be sent without folding tricks. */
 export const MAX_SUBJECT_LENGTH = 998;
 export const MAX_NESTING_DEPTH = 32;
@@ -39,6 +40,15 @@ export function templateCodeProblem(value: string): string | undefined {
   return TEMPLATE_CODE_PATTERN.test(value)
     ? undefined
     : 'must be 1 to 128 characters of lower-case letters, digits, "_", "." or "-", starting with a letter or digit';
+}
+
+/** NotifyError codes are UPPER_SNAKE; anything else can match no stored record. */
+export const ERROR_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+export function errorCodeProblem(value: string): string | undefined {
+  return ERROR_CODE_PATTERN.test(value)
+    ? undefined
+    : 'must be an error code: upper-case letters, digits and "_", e.g. SMTP_PERMANENT';
 }
 
 export function userIdProblem(value: string): string | undefined {

@@ -9,5 +9,6 @@ export {
   MAX_USER_ID_LENGTH,
   TEMPLATE_CODE_PATTERN,
 } from './field-rules.js';
+export { requestIdSchema } from './field-schemas.js';
 export * from './list-query.js';
 export * from './payload-fingerprint.js';

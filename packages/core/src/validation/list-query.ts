@@ -1,10 +1,12 @@
+import { z } from 'zod';
 import type { ListQuery } from '../application/views.js';
 import type { ErrorDetail } from '../domain/errors.js';
 import { NotifyError } from '../domain/errors.js';
 import type { NotificationStatus } from '../domain/notification.js';
 import { NOTIFICATION_STATUSES } from '../domain/notification.js';
-import { templateCodeProblem, userIdProblem } from './field-rules.js';
-import { onePerField, validationFailed } from './validation-details.js';
+import { refineWith, templateCodeSchema, userIdSchema } from './field-schemas.js';
+import { pagingInteger, queryInteger, queryValue } from './parameter-checks.js';
+import { issueDetails, onePerField, validationFailed } from './validation-details.js';
 
 /** A validated list query, in the store's terms. */
 export interface ParsedListQuery {
@@ -26,6 +28,44 @@ export const MAX_LIST_PAGE = 1_000_000;
 
 /** `pending` is the predecessor's word for "not picked up yet". */
 const STATUS_ALIASES: Record<string, NotificationStatus[]> = { pending: ['queued', 'retrying'] };
+const STATUS_WORDS = [...NOTIFICATION_STATUSES, ...Object.keys(STATUS_ALIASES)];
+const STATUS_WORD = `(?:${STATUS_WORDS.join('|')})`;
+
+function statusesProblem(raw: string): string | undefined {
+  for (const word of raw.split(',')) {
+    if (!STATUS_WORDS.includes(word)) {
+      return `must be one of ${STATUS_WORDS.join(', ')} (comma-separated for several); got "${word.slice(0, 32)}"`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The query parameters of GET /api/v1/notifications, each with its rule, its default and its
+ * description: `parseListQuery` checks a query with it once each parameter is one string (`limit`
+ * and `page` read as decimal digits), and the OpenAPI document's parameters are generated from it
+ * (docs/openapi.md).
+ */
+export const listQuerySchema = z.object({
+  user_id: userIdSchema.describe('Only this user’s notifications.').optional(),
+  status: z
+    .string()
+    .superRefine(refineWith(statusesProblem))
+    .meta({
+      pattern: `^${STATUS_WORD}(?:,${STATUS_WORD})*$`,
+      description:
+        'One status or several separated by commas (`queued,failed`). `pending` means `queued` or `retrying` (the predecessor’s word).',
+    })
+    .optional(),
+  template_code: templateCodeSchema.describe('Only this template.').optional(),
+  limit: pagingInteger(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT).describe(
+    `Items per page, 1 to ${MAX_LIST_LIMIT}.`,
+  ),
+  page: pagingInteger(MAX_LIST_PAGE, 1).describe(
+    '1-based page; a page past the end is an empty array, not an error.',
+  ),
+});
+
 const FIELD_ORDER = ['user_id', 'status', 'template_code', 'limit', 'page'] as const;
 
 /**
@@ -45,73 +85,31 @@ export function parseListQuery(query: ListQuery): ParsedListQuery {
 
 function parse(query: ListQuery): ParsedListQuery {
   const details: ErrorDetail[] = [];
-  const text = (name: keyof ListQuery): string | undefined => {
-    const value = query?.[name];
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value === 'string') return value;
-    details.push({
-      path: name,
-      message: Array.isArray(value) ? `${name} must be given once` : `${name} must be a string`,
-    });
-    return undefined;
-  };
-
-  const parsed: ParsedListQuery = { limit: DEFAULT_LIST_LIMIT, page: 1 };
-  const userId = text('user_id');
-  if (userId !== undefined) {
-    const problem = userIdProblem(userId);
-    if (problem) details.push({ path: 'user_id', message: `user_id ${problem}` });
-    else parsed.userId = userId;
+  const given = (name: keyof ListQuery) => queryValue(query?.[name], name, details);
+  const result = listQuerySchema.safeParse({
+    user_id: given('user_id'),
+    status: given('status'),
+    template_code: given('template_code'),
+    limit: queryInteger(given('limit')),
+    page: queryInteger(given('page')),
+  });
+  if (!result.success) details.push(...issueDetails(result.error.issues));
+  if (details.length > 0 || !result.success) {
+    throw validationFailed(onePerField(details, FIELD_ORDER), 'query');
   }
-  const status = text('status');
-  if (status !== undefined) {
-    const statuses = parseStatuses(status);
-    if (typeof statuses === 'string') details.push({ path: 'status', message: statuses });
-    else parsed.statuses = statuses;
-  }
-  const templateCode = text('template_code');
-  if (templateCode !== undefined) {
-    const problem = templateCodeProblem(templateCode);
-    if (problem) details.push({ path: 'template_code', message: `template_code ${problem}` });
-    else parsed.templateCode = templateCode;
-  }
-  const limit = text('limit');
-  if (limit !== undefined) {
-    const value = boundedInteger(limit, 1, MAX_LIST_LIMIT);
-    if (value === undefined) {
-      details.push({ path: 'limit', message: `limit must be an integer from 1 to ${MAX_LIST_LIMIT}` });
-    } else parsed.limit = value;
-  }
-  const page = text('page');
-  if (page !== undefined) {
-    const value = boundedInteger(page, 1, MAX_LIST_PAGE);
-    if (value === undefined) {
-      details.push({ path: 'page', message: `page must be an integer from 1 to ${MAX_LIST_PAGE}` });
-    } else parsed.page = value;
-  }
-
-  if (details.length > 0) throw validationFailed(onePerField(details, FIELD_ORDER), 'query');
+  const { user_id, status, template_code, limit, page } = result.data;
+  const parsed: ParsedListQuery = { limit, page };
+  if (user_id !== undefined) parsed.userId = user_id;
+  if (status !== undefined) parsed.statuses = expandStatuses(status);
+  if (template_code !== undefined) parsed.templateCode = template_code;
   return parsed;
 }
 
-function parseStatuses(raw: string): NotificationStatus[] | string {
+/** Checked words (statusesProblem) to statuses, aliases expanded, each once. */
+function expandStatuses(raw: string): NotificationStatus[] {
   const statuses = new Set<NotificationStatus>();
   for (const word of raw.split(',')) {
-    const alias = STATUS_ALIASES[word];
-    if (alias) for (const s of alias) statuses.add(s);
-    else if ((NOTIFICATION_STATUSES as readonly string[]).includes(word))
-      statuses.add(word as NotificationStatus);
-    else {
-      const allowed = [...NOTIFICATION_STATUSES, ...Object.keys(STATUS_ALIASES)].join(', ');
-      return `status must be one of ${allowed} (comma-separated for several); got "${word.slice(0, 32)}"`;
-    }
+    for (const status of STATUS_ALIASES[word] ?? [word as NotificationStatus]) statuses.add(status);
   }
   return [...statuses];
-}
-
-/** Decimal digits only: `Number()` would also take '1e2', '0x10', ' 5' and '5.0'. */
-function boundedInteger(raw: string, min: number, max: number): number | undefined {
-  if (!/^\d{1,9}$/.test(raw)) return undefined;
-  const value = Number(raw);
-  return value >= min && value <= max ? value : undefined;
 }

@@ -1,9 +1,18 @@
+import type { z } from 'zod';
 import type { ErrorDetail } from '../domain/errors.js';
 import { NotifyError } from '../domain/errors.js';
 
 /** Dotted path of a zod issue (`['variables', 'email']` → `variables.email`). */
 export function dottedPath(path: readonly PropertyKey[]): string {
   return path.map((key) => String(key)).join('.');
+}
+
+/** A detail per zod issue, the message prefixed with the field's dotted path (`variables.email must …`). */
+export function issueDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+  return issues.map((issue) => {
+    const path = dottedPath(issue.path);
+    return { path, message: `${path} ${issue.message}` };
+  });
 }
 
 /**

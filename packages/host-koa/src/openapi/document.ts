@@ -1,46 +1,13 @@
-import { z } from 'zod';
+import { acceptBodySchema, listQuerySchema, requestIdSchema } from '@notify/email-core';
 import { deadLetterPaths } from './dead-letter-paths.js';
-import {
-  acceptRequestExample,
-  acceptRequestSchema,
-  listQueryParameters,
-  requestIdSchema,
-} from './request-schemas.js';
-import { componentRegistry } from './response-schemas.js';
+import { componentSchemas, type Json, jsonSchema, queryParameters, SCHEMAS } from './json-schema.js';
+import { acceptRequestExample } from './request-example.js';
 
-/** A JSON Schema or OpenAPI object; kept loose, the document is data. */
-type Json = Record<string, unknown>;
-
-const SCHEMAS = '#/components/schemas/';
 const ref = (name: string): Json => ({ $ref: `${SCHEMAS}${name}` });
 
-/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the per-schema `$schema`/`$id` zod adds. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const {
-    $schema: _schema,
-    $id: _id,
-    ...rest
-  } = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-  }) as Json;
-  return rest;
-}
-
-function componentSchemas(): Record<string, Json> {
-  const { schemas } = z.toJSONSchema(componentRegistry, {
-    io: 'output',
-    target: 'draft-2020-12',
-    uri: (id) => `${SCHEMAS}${id}`,
-  }) as { schemas: Record<string, Json> };
-  const out: Record<string, Json> = {};
-  for (const [name, schema] of Object.entries(schemas)) {
-    const { $schema: _schema, $id: _id, ...rest } = schema;
-    out[name] = rest;
-  }
-  out.AcceptRequest = jsonSchema(acceptRequestSchema, 'input');
-  return out;
+/** The components: the registered responses, and the accept body (an input schema, so apart). */
+function schemas(): Record<string, Json> {
+  return { ...componentSchemas(), AcceptRequest: jsonSchema(acceptBodySchema, 'input') };
 }
 
 const header = (description: string, schema: Json = { type: 'string' }): Json => ({ description, schema });
@@ -119,13 +86,7 @@ function listOperation(operationId: string, summary: string): Json {
     security: bearer,
     description:
       'Newest first. Bad parameter values are 422 `VALIDATION_FAILED` (never 500); a page past the end is 200 with an empty array. The message is `Retrieved N notifications`, N the items on this page.',
-    parameters: Object.entries(listQueryParameters).map(([name, schema]) => ({
-      name,
-      in: 'query',
-      required: false,
-      description: schema.description,
-      schema: jsonSchema(schema, 'input'),
-    })),
+    parameters: queryParameters(listQuerySchema),
     responses: {
       '200': json('A page of notifications, with `meta`.', ref('NotificationListEnvelope')),
       '422': errorRef('ValidationFailed'),
@@ -135,9 +96,10 @@ function listOperation(operationId: string, summary: string): Json {
 }
 
 /**
- * The OpenAPI 3.1 document of the HTTP API, as served at `GET /openapi.json`. Request schemas come
- * from zod (request-schemas.ts), responses from response-schemas.ts; paths are written with their
- * trailing slash, and every route also answers without it.
+ * The OpenAPI 3.1 document of the HTTP API, as served at `GET /openapi.json`. The request schemas
+ * and the views are generated from the core's zod schemas, the envelopes are response-schemas.ts's
+ * (docs/openapi.md); paths are written with their trailing slash, and every route also answers
+ * without it.
  */
 export function createOpenApiDocument(version: string): Json {
   return {
@@ -268,7 +230,7 @@ export function createOpenApiDocument(version: string): Json {
           },
         },
       },
-      ...deadLetterPaths({ json, ref, errorRef, apiFailures, requestIdParameter, bearer, jsonSchema }),
+      ...deadLetterPaths({ json, ref, errorRef, apiFailures, requestIdParameter, bearer }),
       '/health/': {
         get: {
           operationId: 'health',
@@ -314,7 +276,7 @@ export function createOpenApiDocument(version: string): Json {
       },
     },
     components: {
-      schemas: componentSchemas(),
+      schemas: schemas(),
       responses: errorResponses,
       headers: {
         'X-Request-ID': X_REQUEST_ID,

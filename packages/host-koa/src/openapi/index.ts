@@ -1,3 +1,3 @@
 export { createOpenApiDocument } from './document.js';
-export { acceptRequestExample, acceptRequestSchema, listQueryParameters } from './request-schemas.js';
+export { acceptRequestExample } from './request-example.js';
 export { openApiJson, registerOpenApiRoute } from './route.js';

@@ -1,27 +1,42 @@
-import { NOTIFICATION_STATUSES } from '@notify/email-core';
+import {
+  acceptResultSchema,
+  healthCheckSchema,
+  healthReportSchema,
+  listOutputSchema,
+  notificationStatusSchema,
+  notificationViewSchema,
+  pageMetaSchema,
+} from '@notify/email-core';
 import { z } from 'zod';
 
 /*
- * The response side of the contract, described by hand from what the routes send (envelope.ts,
- * error-response.ts, routes/*.ts and the core's views.ts). Every schema here is registered under
- * the name it has in `components.schemas`; the openapi tests validate real responses against them.
+ * The response side of the contract. What `data` holds is the core's own view schemas
+ * (packages/core/src/application/views.ts, with their descriptions), registered here under their
+ * component names; the envelope around them and the error objects are HTTP, so they are written
+ * here, from what envelope.ts, error-response.ts and routes/*.ts send. The openapi tests validate
+ * real responses against every one of them.
  */
 
-export const componentRegistry = z.registry<{ id: string; description?: string }>();
+export const componentRegistry = z.registry<{ id: string }>();
 
-/** Registers `schema` as the component `id` and returns it. */
-export function component<T extends z.ZodType>(id: string, schema: T, description?: string): T {
-  componentRegistry.add(schema, description === undefined ? { id } : { id, description });
+/** Registers `schema` as the component `id` and returns it. A description goes on the schema itself. */
+export function component<T extends z.ZodType>(id: string, schema: T): T {
+  componentRegistry.add(schema, { id });
   return schema;
 }
 
-export const isoTime = z.iso.datetime().describe('ISO-8601 UTC with `Z`.');
+/** A success envelope around `data` (and `meta`, null unless the route pages). */
+export function success<D extends z.ZodType, M extends z.ZodType>(data: D, meta: M) {
+  return z.object({
+    success: z.literal(true),
+    message: z.string(),
+    data,
+    error: z.null(),
+    meta,
+  });
+}
 
-const status = component(
-  'NotificationStatus',
-  z.enum(NOTIFICATION_STATUSES),
-  '`queued` accepted and waiting; `processing` a worker holds it; `retrying` a transient failure, next attempt scheduled; `delivered` the SMTP server accepted it; `failed` permanent error or retries exhausted (it is in the dead-letter queue). Later versions may add statuses: treat an unknown one as not final.',
-);
+component('NotificationStatus', notificationStatusSchema);
 
 const errorDetail = component(
   'ErrorDetail',
@@ -49,114 +64,44 @@ const errorObject = component(
   }),
 );
 
-export const errorEnvelope = component(
+component(
   'ErrorEnvelope',
-  z.object({
-    success: z.literal(false),
-    message: z.string().describe('The same text as `error.message`.'),
-    data: z.null(),
-    error: errorObject,
-    meta: z.null(),
-  }),
-  'Every failure (4xx and 5xx) has this shape.',
+  z
+    .object({
+      success: z.literal(false),
+      message: z.string().describe('The same text as `error.message`.'),
+      data: z.null(),
+      error: errorObject,
+      meta: z.null(),
+    })
+    .describe('Every failure (4xx and 5xx) has this shape.'),
 );
 
-/** A success envelope around `data` (and `meta`, null unless the route pages). */
-function success<D extends z.ZodType, M extends z.ZodType>(data: D, meta: M) {
-  return z.object({
-    success: z.literal(true),
-    message: z.string(),
-    data,
-    error: z.null(),
-    meta,
-  });
-}
+// `replayed` is not in the body: the route sends it as the `Idempotent-Replayed` header.
+const acceptResult = component('AcceptResult', acceptResultSchema.omit({ replayed: true }));
+component('Notification', notificationViewSchema);
+component('PageMeta', pageMetaSchema);
+component('HealthCheck', healthCheckSchema);
+component('HealthReport', healthReportSchema);
 
-const acceptResult = component(
-  'AcceptResult',
-  z.object({
-    request_id: z.string(),
-    task_id: z.uuid().describe('Stable across retries and replays.'),
-    /** `queued` on the first accept; the current status on an idempotent replay. */
-    status,
-  }),
-);
-
-const notificationView = component(
-  'Notification',
-  z.object({
-    request_id: z.string(),
-    task_id: z.uuid(),
-    user_id: z.string(),
-    to_email: z.string(),
-    template_code: z.string(),
-    status,
-    attempts: z
-      .int()
-      .min(0)
-      .describe('Attempts counted against the retry budget (a deferral is not counted).'),
-    error: z.string().nullable().describe('The last error, null when none.'),
-    priority: z.int().min(1).max(100),
-    metadata: z.record(z.string(), z.unknown()),
-    created_at: isoTime,
-    updated_at: isoTime,
-    delivered_at: isoTime.nullable(),
-  }),
-);
-
-const pageMeta = component(
-  'PageMeta',
-  z.object({
-    total: z.int().min(0),
-    limit: z.int().min(1),
-    page: z.int().min(1),
-    total_pages: z.int().min(0),
-    has_next: z.boolean(),
-    has_previous: z.boolean(),
-  }),
-);
-
-const healthCheck = component(
-  'HealthCheck',
-  z.object({
-    status: z.enum(['up', 'down', 'degraded']),
-    latency_ms: z.number().min(0).optional(),
-    detail: z.string().optional(),
-  }),
-);
-
-const healthReport = component(
-  'HealthReport',
-  z.object({
-    status: z.enum(['healthy', 'unhealthy']),
-    service: z.literal('email-service'),
-    version: z.string(),
-    timestamp: isoTime,
-    checks: z.object({ database: healthCheck, queue: healthCheck, smtp: healthCheck }),
-  }),
-  '`smtp` is `degraded` while the SMTP circuit is open: mail is deferred, not lost, and the service stays healthy.',
-);
-
-export const acceptedEnvelope = component('AcceptedEnvelope', success(acceptResult, z.null()));
-export const notificationEnvelope = component('NotificationEnvelope', success(notificationView, z.null()));
-export const notificationListEnvelope = component(
-  'NotificationListEnvelope',
-  success(z.array(notificationView).describe('Newest first.'), pageMeta),
-);
-export const healthyEnvelope = component('HealthEnvelope', success(healthReport, z.null()));
-export const unhealthyEnvelope = component(
+component('AcceptedEnvelope', success(acceptResult, z.null()));
+component('NotificationEnvelope', success(notificationViewSchema, z.null()));
+component('NotificationListEnvelope', success(listOutputSchema.shape.items, listOutputSchema.shape.meta));
+component('HealthEnvelope', success(healthReportSchema, z.null()));
+component(
   'UnhealthyEnvelope',
-  z.object({
-    success: z.literal(false),
-    message: z.string(),
-    /** Kept on failure, so a monitor sees which check is down. */
-    data: healthReport,
-    error: errorObject,
-    meta: z.null(),
-  }),
-  'The one failure that keeps its `data`.',
+  z
+    .object({
+      success: z.literal(false),
+      message: z.string(),
+      // Kept on failure, so a monitor sees which check is down.
+      data: healthReportSchema,
+      error: errorObject,
+      meta: z.null(),
+    })
+    .describe('The one failure that keeps its `data`.'),
 );
-export const livenessEnvelope = component(
+component(
   'LivenessEnvelope',
   success(z.object({ status: z.literal('alive'), uptime_s: z.int().min(0) }), z.null()),
 );

@@ -1,0 +1,141 @@
+import { NotifyError, parseBulkReplay, parseDeadLetterQuery, parseListQuery } from '@notify/email-core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { createOpenApiDocument } from '../src/openapi/index.js';
+
+/*
+ * The list query, the dead-letter query and the bulk replay body are documented from the core's
+ * schemas (packages/core/src/validation/list-query.ts, application/dead-letter-query.ts), whose
+ * rules are refinements with the same rules declared beside them as JSON-Schema facts. Each case
+ * must get the same verdict from the document and from the core's parser.
+ *
+ * Left out by design: an empty query value counts as absent for the core (a client following the
+ * document never sends one), `null` in the bulk body counts as not given, and a tool that coerces
+ * query strings may read `1e2` as 100 where the core reads decimal digits only.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: the document is JSON, walked freely
+type Doc = any;
+
+const doc = createOpenApiDocument('test') as Doc;
+// A query value is a string; coerceTypes reads "5" as the documented integer, as OpenAPI tools do.
+const queryAjv = new Ajv2020({ strict: false, validateFormats: false, coerceTypes: true });
+const bodyAjv = new Ajv2020({ strict: false, validateFormats: false });
+
+function documentedParameter(path: string, name: string): (value: string) => boolean {
+  const parameter = (doc.paths[path].get.parameters as Doc[]).find((p) => p.name === name);
+  if (!parameter) throw new Error(`${path} documents no parameter ${name}`);
+  // Inside an object: Ajv coerces a value only where it can put the result back.
+  const validate = queryAjv.compile({ type: 'object', properties: { [name]: parameter.schema } });
+  return (value) => validate({ [name]: value });
+}
+
+function coreAccepts(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch (error) {
+    if (!NotifyError.is(error)) throw error;
+    return false;
+  }
+}
+
+const sharedCases: Array<[string, string, boolean]> = [
+  ['user_id', 'alice', true],
+  ['user_id', '   ', false],
+  ['user_id', 'u'.repeat(128), true],
+  ['user_id', 'u'.repeat(129), false],
+  ['user_id', '😀'.repeat(128), true],
+  ['user_id', 'a\u0007b', false],
+  ['template_code', 'welcome_email', true],
+  ['template_code', 'orders.shipped-v2', true],
+  ['template_code', 'Welcome', false],
+  ['template_code', '../x', false],
+  ['limit', '1', true],
+  ['limit', '100', true],
+  ['limit', '0', false],
+  ['limit', '101', false],
+  ['limit', '2.5', false],
+  ['limit', 'ten', false],
+  ['page', '1', true],
+  ['page', '1000000', true],
+  ['page', '1000001', false],
+  ['page', '0', false],
+];
+
+const queries: Array<{
+  path: string;
+  parse: (query: Record<string, string>) => unknown;
+  cases: typeof sharedCases;
+}> = [
+  {
+    path: '/api/v1/notifications/list/',
+    parse: parseListQuery,
+    cases: [
+      ...sharedCases,
+      ['status', 'queued', true],
+      ['status', 'pending,failed', true],
+      ['status', 'sent', false],
+      ['status', 'DELIVERED', false],
+      ['status', 'delivered,', false],
+    ],
+  },
+  {
+    path: '/api/v1/dead-letters/',
+    parse: parseDeadLetterQuery,
+    cases: [
+      ...sharedCases,
+      ['error_code', 'SMTP_PERMANENT', true],
+      ['error_code', 'A'.repeat(64), true],
+      ['error_code', 'A'.repeat(65), false],
+      ['error_code', 'smtp_permanent', false],
+      ['error_code', '_SMTP', false],
+    ],
+  },
+];
+
+for (const { path, parse, cases } of queries) {
+  describe(`the documented query of GET ${path} and the core agree`, () => {
+    for (const [name, value, expected] of cases) {
+      it(`${name}=${value.slice(0, 24)}: ${expected ? 'accepted' : 'refused'} by both`, () => {
+        expect(coreAccepts(() => parse({ [name]: value }))).toBe(expected);
+        expect(documentedParameter(path, name)(value)).toBe(expected);
+      });
+    }
+  });
+}
+
+describe('the documented bulk replay body and the core agree', () => {
+  const schema =
+    doc.paths['/api/v1/dead-letters/replay/'].post.requestBody.content['application/json'].schema;
+  const documented = bodyAjv.compile(schema);
+  const cases: Array<[string, unknown, boolean]> = [
+    ['an empty body', {}, true],
+    [
+      'every filter',
+      { filter: { user_id: 'alice', template_code: 'welcome', error_code: 'SMTP_PERMANENT' }, limit: 10 },
+      true,
+    ],
+    ['limit 1', { limit: 1 }, true],
+    ['limit 1000', { limit: 1000 }, true],
+    ['limit 0', { limit: 0 }, false],
+    ['limit 1001', { limit: 1001 }, false],
+    ['limit 1.5', { limit: 1.5 }, false],
+    ['limit "5"', { limit: '5' }, false],
+    ['an unknown field', { filters: {} }, false],
+    ['a misspelt filter', { filter: { userId: 'alice' } }, false],
+    ['filter an array', { filter: [] }, false],
+    ['filter a string', { filter: 'alice' }, false],
+    ['filter.user_id blank', { filter: { user_id: '  ' } }, false],
+    ['filter.user_id 129 characters', { filter: { user_id: 'u'.repeat(129) } }, false],
+    ['filter.user_id a number', { filter: { user_id: 5 } }, false],
+    ['filter.template_code upper case', { filter: { template_code: 'Bad Code' } }, false],
+    ['filter.error_code lower case', { filter: { error_code: 'smtp' } }, false],
+  ];
+  for (const [name, body, expected] of cases) {
+    it(`${name}: ${expected ? 'accepted' : 'refused'} by both`, () => {
+      expect(coreAccepts(() => parseBulkReplay(body))).toBe(expected);
+      expect(documented(body)).toBe(expected);
+    });
+  }
+});
