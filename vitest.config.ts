@@ -52,7 +52,8 @@ export default defineConfig(async () => {
     resolve: { conditions },
     ssr: { resolve: { conditions: ssrConditions, externalConditions: ['source'] } },
     test: {
-      include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+      // checks/: the repository's own rules (dependency boundaries, comment references).
+      include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'checks/**/*.test.ts'],
       exclude: ['**/node_modules/**', '**/dist/**', ...exclude],
       testTimeout: 20_000,
       hookTimeout: 60_000,
