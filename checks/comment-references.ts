@@ -15,7 +15,7 @@ export interface StaleReference {
 }
 
 /** The folders whose code is scanned (with everything below them); `*` is one folder level. */
-export const SCANNED_FOLDERS = [
+const SCANNED_FOLDERS = [
   'packages/*/src',
   'packages/*/test',
   'examples/*/src',
@@ -79,7 +79,7 @@ const LITERALS = new Set([
  * regular expression literals, which are blanked out first: what then starts with `//` or `/*` is
  * a comment (code outside literals cannot hold either).
  */
-export function comments(fileName: string, text: string): { text: string; pos: number }[] {
+function comments(fileName: string, text: string): { text: string; pos: number }[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
   const chars = text.split('');
   const visit = (node: ts.Node) => {
@@ -130,7 +130,7 @@ function topFolderPattern(root: string): RegExp {
 }
 
 /** The stale references in the comments of `files` (paths relative to `root`, with `/`). */
-export function staleReferencesIn(root: string, files: string[]): StaleReference[] {
+function staleReferencesIn(root: string, files: string[]): StaleReference[] {
   const topFolder = topFolderPattern(root);
   const stale: StaleReference[] = [];
   for (const file of files) {
@@ -157,7 +157,7 @@ export function staleReferencesIn(root: string, files: string[]): StaleReference
 }
 
 /** Every scanned file: the code below SCANNED_FOLDERS and the code files in the root itself. */
-export function scannedFiles(root: string): string[] {
+function scannedFiles(root: string): string[] {
   return [
     ...codeFiles(root, '.', false),
     ...expandFolders(root).flatMap((folder) => codeFiles(root, folder)),
