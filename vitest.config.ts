@@ -58,6 +58,15 @@ export default defineConfig(async () => {
       testTimeout: 20_000,
       hookTimeout: 60_000,
       pool: 'forks',
+      // `pnpm coverage`: what the tests exercise of the published code, in-process only (the bins
+      // the process tests spawn are not instrumented). The summary goes to the terminal (CI's log),
+      // the per-file HTML report into coverage/ (git-ignored).
+      coverage: {
+        provider: 'v8',
+        include: ['packages/*/src/**/*.ts'],
+        reporter: ['text-summary', 'html'],
+        reportsDirectory: 'coverage',
+      },
     },
   };
 });
