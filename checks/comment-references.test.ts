@@ -1,10 +1,9 @@
 // Comments point only at files in the repository (checks/comment-references.ts): the tree has no
 // stale reference beyond the known ones listed here, and a probe file with stale references,
 // written into a real package, is caught line by line while the good references beside it are not.
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type StaleReference, staleReferences } from './comment-references.js';
+import { PROBE, withProbeFiles } from './probe-files.js';
 import { repositoryRoot } from './repository.js';
 
 /**
@@ -29,39 +28,42 @@ describe('comment references', () => {
   });
 
   it('are caught when stale, in a real package', () => {
-    const tag = `__probe-${process.pid}`;
-    const file = `packages/core/src/${tag}.ts`;
+    // In a test folder: scanned like src/, and no package counts as edited (checks/probe-files.ts).
+    const file = `packages/core/test/${PROBE}.ts`;
     const lines = [
-      `// Stale: docs/no-such-doc-${tag}.md and packages/core/src/no-such-module-${tag}.ts,`,
-      `// NO-SUCH-README-${tag}.md, 9999_no_such_migration_${tag}.sql, ./no-such-sibling-${tag}.js,`,
-      `/* ../no-such-${tag}/x.json and a folder: examples/no-such-example-${tag}. */`,
+      '// Stale: docs/no-such-doc-<probe>.md and packages/core/src/no-such-module-<probe>.ts,',
+      '// NO-SUCH-README-<probe>.md, 9999_no_such_migration_<probe>.sql, ./no-such-sibling-<probe>.js,',
+      '/* ../no-such-<probe>/x.json and a folder: examples/no-such-example-<probe>. */',
       // Each of these exists: from the root, from the probe's folder (the `.js` name of a `.ts`
       // file), from a folder above it in its package (packages/core/src/domain/errors.ts); or is
       // no path: a glob, a placeholder, a template, a URL; or is not in a comment.
       '/**',
-      ' * Fine: docs/api.md, README.md, packages/core/templates, ./index.js, domain/errors.ts,',
-      ` * packages/*/src, <dir>/no-such-${tag}.hbs, \${name}-${tag}.js, https://example.com/no-such-${tag}.md`,
+      ' * Fine: docs/api.md, README.md, packages/core/templates, ./use-case-harness.js, ../src/index.ts,',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as a comment writes it
+      ' * src/domain/errors.ts, packages/*/src, <dir>/no-such-<probe>.hbs, ${name}-<probe>.js,',
+      ' * https://example.com/no-such-<probe>.md',
       ' */',
-      `export const notAComment = 'docs/no-such-string-${tag}.md';`,
-      `export const alsoNot = \`packages/no-such-template-${tag}.ts\`; // trailing: bench/no-such-${tag}.ts`,
+      "export const notAComment = 'docs/no-such-string-<probe>.md';",
+      'export const alsoNot = `packages/no-such-template-<probe>.ts`; // trailing: bench/no-such-<probe>.ts',
       '',
     ];
-    let found: StaleReference[];
-    try {
-      writeFileSync(join(repositoryRoot, file), lines.join('\n'));
-      found = staleReferences(repositoryRoot).filter((ref) => ref.file === file);
-    } finally {
-      rmSync(join(repositoryRoot, file), { force: true });
-    }
+    const found = withProbeFiles({ [file]: lines.join('\n') }, () =>
+      staleReferences(repositoryRoot).filter((ref) => ref.file === file),
+    );
+    const at = (line: number, reference: string) => ({
+      file,
+      line,
+      reference: reference.replace('<probe>', PROBE),
+    });
     expect(found).toEqual([
-      { file, line: 1, reference: `docs/no-such-doc-${tag}.md` },
-      { file, line: 1, reference: `packages/core/src/no-such-module-${tag}.ts` },
-      { file, line: 2, reference: `NO-SUCH-README-${tag}.md` },
-      { file, line: 2, reference: `9999_no_such_migration_${tag}.sql` },
-      { file, line: 2, reference: `./no-such-sibling-${tag}.js` },
-      { file, line: 3, reference: `../no-such-${tag}/x.json` },
-      { file, line: 3, reference: `examples/no-such-example-${tag}` },
-      { file, line: 9, reference: `bench/no-such-${tag}.ts` },
+      at(1, 'docs/no-such-doc-<probe>.md'),
+      at(1, 'packages/core/src/no-such-module-<probe>.ts'),
+      at(2, 'NO-SUCH-README-<probe>.md'),
+      at(2, '9999_no_such_migration_<probe>.sql'),
+      at(2, './no-such-sibling-<probe>.js'),
+      at(3, '../no-such-<probe>/x.json'),
+      at(3, 'examples/no-such-example-<probe>'),
+      at(10, 'bench/no-such-<probe>.ts'),
     ]);
   });
 });

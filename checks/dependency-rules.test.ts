@@ -4,18 +4,16 @@
 // The clean tree passes. A rule that never fires (a path that resolves nowhere, a workspace import
 // left unresolved) would let its probe through and fail here.
 //
-// The probes are named `__probe-<pid>` (git-ignored) and are not `*.test.ts`, so no concurrent
-// vitest run picks them up; they hold no comment, so checks/comment-references.test.ts, which may
-// run beside this file, sees nothing of them.
+// The probes (checks/probe-files.ts) are not `*.test.ts`, so no vitest run picks them up; they
+// hold no comment, so checks/comment-references.test.ts, which may run beside this file, sees
+// nothing of them.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROBE, withProbeFiles } from './probe-files.js';
 import { repositoryRoot } from './repository.js';
 
 /** Each check:deps run cruises the whole workspace: seconds, more on a loaded machine. */
 const RUN_TIMEOUT_MS = 120_000;
-const tag = `__probe-${process.pid}`;
 
 function checkDeps(): { status: number | null; output: string } {
   const result = spawnSync('pnpm', ['run', '--silent', 'check:deps'], {
@@ -37,23 +35,10 @@ interface Expected {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/**
- * Writes `files` (path relative to the root, with `<probe>` standing for this run's tag), runs
- * check:deps, removes the files, and asserts the check failed with every `expected` violation.
- */
+/** Writes `files` as probes, runs check:deps, and asserts it failed with every `expected` violation. */
 function expectViolations(files: Record<string, string>, expected: Expected[]): void {
-  const named = (path: string) => path.replaceAll('<probe>', tag);
-  const written: string[] = [];
-  let result: ReturnType<typeof checkDeps>;
-  try {
-    for (const [path, source] of Object.entries(files)) {
-      writeFileSync(join(repositoryRoot, named(path)), source.replaceAll('<probe>', tag));
-      written.push(named(path));
-    }
-    result = checkDeps();
-  } finally {
-    for (const path of written) rmSync(join(repositoryRoot, path), { force: true });
-  }
+  const named = (path: string) => path.replaceAll('<probe>', PROBE);
+  const result = withProbeFiles(files, checkDeps);
   expect(result.status, result.output).not.toBe(0);
   for (const { rule, from, to } of expected) {
     const target = typeof to === 'string' ? escapeRegExp(named(to)) : to.source;
