@@ -66,6 +66,8 @@ export default defineConfig(async () => {
         include: ['packages/*/src/**/*.ts'],
         reporter: ['text-summary', 'html'],
         reportsDirectory: 'coverage',
+        // A failing run still shows what it covered.
+        reportOnFailure: true,
       },
     },
   };
