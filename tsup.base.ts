@@ -1,6 +1,9 @@
 import type { Options } from 'tsup';
 
-/** Shared by every package's tsup.config.ts: ESM only, Node 20, declarations. */
+/**
+ * Shared by the tsup configuration of every package (as packages/core/tsup.config.ts): ESM only,
+ * Node 20, declarations.
+ */
 export const baseConfig: Options = {
   format: ['esm'],
   target: 'node20',

@@ -52,11 +52,23 @@ export default defineConfig(async () => {
     resolve: { conditions },
     ssr: { resolve: { conditions: ssrConditions, externalConditions: ['source'] } },
     test: {
-      include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+      // checks/: the repository's own rules (dependency boundaries, comment references).
+      include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'checks/**/*.test.ts'],
       exclude: ['**/node_modules/**', '**/dist/**', ...exclude],
       testTimeout: 20_000,
       hookTimeout: 60_000,
       pool: 'forks',
+      // `pnpm coverage`: what the tests exercise of the published code, in-process only (the bins
+      // the process tests spawn are not instrumented). The summary goes to the terminal (CI's log),
+      // the per-file HTML report into coverage/ (git-ignored).
+      coverage: {
+        provider: 'v8',
+        include: ['packages/*/src/**/*.ts'],
+        reporter: ['text-summary', 'html'],
+        reportsDirectory: 'coverage',
+        // A failing run still shows what it covered.
+        reportOnFailure: true,
+      },
     },
   };
 });

@@ -40,9 +40,9 @@ const BINS = {
   },
 } as const;
 
-export const STACK_API_KEY = 'faults-key-0123456789abcdef';
+const STACK_API_KEY = 'faults-key-0123456789abcdef';
 /** The sender every stack uses; its domain ends every Message-ID. */
-export const STACK_FROM = 'Notify <noreply@faults.test>';
+const STACK_FROM = 'Notify <noreply@faults.test>';
 
 export interface StackOptions {
   /** Worker processes (default 2). */

@@ -1,9 +1,11 @@
 // Lets the process tests run the bins straight from TypeScript source, as
-// real child processes, without a build:
-//   node --conditions=source --import ./ts-source-loader.mjs src/bin/worker.ts
-// Workspace packages resolve to their `src/index.ts` through the `source` export condition; this
-// hook maps the `.js` of relative imports back to `.ts` and transpiles each file on load with
-// esbuild (the compiler tsup uses for dist, so the child runs what the build would produce).
+// real child processes, without a build (from the repository's root):
+//   node --conditions=source --import ./test-support/ts-source-loader.mjs \
+//     packages/service/src/bin/worker.ts
+// Workspace packages resolve to their sources (`packages/<dir>/src/index.ts`) through the `source`
+// export condition; this hook maps the `.js` of relative imports back to `.ts` and transpiles each
+// file on load with esbuild (the compiler tsup uses for dist, so the child runs what the build
+// would produce).
 import { readFile } from 'node:fs/promises';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -22,7 +22,7 @@ export interface OpenLoopOptions {
   onAnswer?: (at: number, latencyMs: number, status: number) => void;
 }
 
-export function percentile(sorted: number[], p: number): number {
+function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] as number;

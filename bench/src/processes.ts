@@ -90,7 +90,7 @@ function readLog(managed: Managed): string {
   }
 }
 
-export function tail(text: string, lines = 15): string {
+function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 

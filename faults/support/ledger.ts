@@ -247,7 +247,7 @@ export class Ledger {
 }
 
 /** The figures line every scenario prints (and docs/reliability.md quotes). */
-export function printFigures(f: Figures): void {
+function printFigures(f: Figures): void {
   const line =
     `FAULT-FIGURES ${f.scenario}: accepted=${f.accepted} delivered=${f.delivered} ` +
     `duplicates=${f.duplicates} lost=${f.lost} failed=${f.failed} ` +

@@ -27,7 +27,7 @@ function newest(path: string): number {
 }
 
 /** Packages whose `dist` is missing or older than their sources. */
-export function stalePackages(): string[] {
+function stalePackages(): string[] {
   const shared = Math.max(
     newest(join(repoRoot, 'tsup.base.ts')),
     newest(join(repoRoot, 'tsconfig.base.json')),

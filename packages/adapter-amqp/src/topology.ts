@@ -12,7 +12,7 @@ export interface DelayTier {
 }
 
 /** `5000` → `5s`, `120000` → `2m`, `1500` → `1500ms`: readable queue names in `list_queues`. */
-export function tierLabel(ms: number): string {
+function tierLabel(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1_000 === 0) return `${ms / 1_000}s`;
   return `${ms}ms`;

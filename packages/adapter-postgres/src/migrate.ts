@@ -11,7 +11,10 @@ export interface MigrateOptions {
   connectionString?: string;
   /** An existing pool to borrow one connection from (left open afterwards). */
   pool?: pg.Pool;
-  /** Directory of `NNNN_name.sql` files. Default: the package's own `migrations/`. */
+  /**
+   * Directory of numbered `.sql` files (as migrations/0001_create_notifications.sql). Default: the
+   * package's own `migrations/`.
+   */
   migrationsDir?: string;
 }
 

@@ -12,7 +12,8 @@ export interface DirectoryTemplateSourceOptions {
 }
 
 /**
- * Templates as files: `<dir>/<code>/subject.hbs` plus `html.hbs` and/or `text.hbs`.
+ * Templates as files: `<dir>/<code>/subject.hbs` plus `<dir>/<code>/html.hbs` and/or
+ * `<dir>/<code>/text.hbs` (the shipped ones: packages/core/templates).
  * The code is checked against the template_code pattern before any path is built, so
  * `../secrets` or `a/b` can never reach the filesystem.
  */
