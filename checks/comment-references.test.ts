@@ -1,30 +1,14 @@
 // Comments point only at files in the repository (checks/comment-references.ts): the tree has no
-// stale reference beyond the known ones listed here, and a probe file with stale references,
+// stale reference, and a probe file with stale references,
 // written into a real package, is caught line by line while the good references beside it are not.
 import { describe, expect, it } from 'vitest';
-import { type StaleReference, staleReferences } from './comment-references.js';
+import { staleReferences } from './comment-references.js';
 import { PROBE, withProbeFiles } from './probe-files.js';
 import { repositoryRoot } from './repository.js';
 
-/**
- * Stale references in folders that are being reworked elsewhere at the time of writing; each is to
- * be fixed there, and then removed from this list (the test fails while a listed one is gone).
- */
-const KNOWN_STALE: StaleReference[] = [
-  // It means packages/core/src/application/views.ts, by its bare name.
-  { file: 'packages/host-koa/src/openapi/response-schemas.ts', line: 6, reference: 'views.ts' },
-];
-
 describe('comment references', () => {
   it('name only files that exist', () => {
-    const stale = staleReferences(repositoryRoot);
-    const known = (ref: StaleReference) =>
-      KNOWN_STALE.some((k) => k.file === ref.file && k.reference === ref.reference);
-    expect(stale.filter((ref) => !known(ref))).toEqual([]);
-    // A known one that was fixed (or moved) leaves the list.
-    expect(
-      KNOWN_STALE.filter((k) => !stale.some((ref) => ref.file === k.file && ref.reference === k.reference)),
-    ).toEqual([]);
+    expect(staleReferences(repositoryRoot)).toEqual([]);
   });
 
   it('are caught when stale, in a real package', () => {

@@ -5,7 +5,7 @@ import { createOpenApiDocument } from '../src/openapi/index.js';
 
 /*
  * The list query, the dead-letter query and the bulk replay body are documented from the core's
- * schemas (packages/core/src/validation/list-query.ts, application/dead-letter-query.ts), whose
+ * schemas (packages/core/src/validation/list-query.ts, packages/core/src/application/dead-letter-query.ts), whose
  * rules are refinements with the same rules declared beside them as JSON-Schema facts. Each case
  * must get the same verdict from the document and from the core's parser.
  *

@@ -26,7 +26,7 @@ const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Length in code points, the way PostgreSQL counts `varchar(n)`. */
-export function charLength(value: string): number {
+function charLength(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;

@@ -3,7 +3,7 @@ import type { ErrorDetail } from '../domain/errors.js';
 import { NotifyError } from '../domain/errors.js';
 
 /** Dotted path of a zod issue (`['variables', 'email']` → `variables.email`). */
-export function dottedPath(path: readonly PropertyKey[]): string {
+function dottedPath(path: readonly PropertyKey[]): string {
   return path.map((key) => String(key)).join('.');
 }
 

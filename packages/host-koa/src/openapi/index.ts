@@ -1,3 +1,3 @@
 export { createOpenApiDocument } from './document.js';
 export { acceptRequestExample } from './request-example.js';
-export { openApiJson, registerOpenApiRoute } from './route.js';
+export { registerOpenApiRoute } from './route.js';

@@ -6,7 +6,7 @@ import { createOpenApiDocument } from './document.js';
 let cached: string | undefined;
 
 /** The document as JSON text, built once per process: it depends on nothing but the code. */
-export function openApiJson(): string {
+function openApiJson(): string {
   cached ??= JSON.stringify(createOpenApiDocument(hostKoaVersion()));
   return cached;
 }

@@ -21,7 +21,7 @@ export const EXIT_FAILED = 1;
 /** The command line was wrong: nothing was attempted. */
 export const EXIT_USAGE = 2;
 
-export const USAGE = `Usage: notify-dead-letters <command> [options]
+const USAGE = `Usage: notify-dead-letters <command> [options]
 
 Dead letters are the notifications whose status is failed.
 

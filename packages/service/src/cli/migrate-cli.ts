@@ -10,7 +10,7 @@ export interface CliOutput {
 /** Exit codes of `notify-migrate`, so deploy scripts can tell a bad setting from a down database. */
 export const MIGRATE_EXIT = { ok: 0, failed: 1, config: 2, unavailable: 3 } as const;
 
-export const MIGRATE_USAGE = `Usage: notify-migrate [--help]
+const MIGRATE_USAGE = `Usage: notify-migrate [--help]
 
 Applies the PostgreSQL schema of notify-email to the database named by DATABASE_URL: the
 versioned migrations not applied yet, each in its own transaction, under an advisory lock, so

@@ -10,10 +10,10 @@
  */
 
 /** Past this depth an object is replaced whole: nothing below it is written, so nothing leaks. */
-export const MAX_DEPTH = 8;
+const MAX_DEPTH = 8;
 
 /** Written in place of an object nested deeper than {@link MAX_DEPTH} (or of a cycle). */
-export const TOO_DEEP = '[Too deep]';
+const TOO_DEEP = '[Too deep]';
 
 /**
  * Returns the value, or a copy of it, with the sensitive keys replaced. `skipTopLevel` names
