@@ -5,24 +5,16 @@
 // would measure the loader. The package build takes minutes (declaration files), so it runs only
 // when a dist is missing or with `--build`; a dist older than its sources is reported.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stalePackages } from '../scripts/stale-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
 /** The built files the benchmark starts. */
 const ENTRIES = ['api', 'worker', 'migrate'].map((name) => `packages/service/dist/bin/${name}.js`);
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 function run(command, commandArgs) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
@@ -34,12 +26,7 @@ if (args.includes('--build') || missing.length > 0) {
   if (missing.length > 0) console.log(`Building the packages (missing: ${missing.join(', ')})`);
   run('pnpm', ['build']);
 } else {
-  const packages = readdirSync(join(root, 'packages'));
-  const stale = packages.filter((pkg) => {
-    const src = join(root, 'packages', pkg, 'src');
-    const dist = join(root, 'packages', pkg, 'dist');
-    return existsSync(src) && existsSync(dist) && newestMtime(src) > newestMtime(dist);
-  });
+  const stale = stalePackages(root);
   if (stale.length > 0) {
     console.warn(
       `!! dist is older than src in: ${stale.join(', ')}; this run measures the old build (pass --build to rebuild)`,

@@ -1,8 +1,10 @@
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot, stalePackages } from '../../scripts/stale-packages.mjs';
 import { runCommand } from './run-command.js';
+
+export { repoRoot };
 
 /**
  * The tests that run what users run (the stock processes from `dist`, the packed tarballs) need
@@ -11,39 +13,8 @@ import { runCommand } from './run-command.js';
  * test files that call it (vitest runs files in parallel), because tsup empties `dist` first and
  * a second build would pull it from under the first one's readers.
  */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const packagesDir = join(repoRoot, 'packages');
 const lockDir = join(tmpdir(), `notify-email-build-${Buffer.from(repoRoot).toString('hex').slice(-24)}.lock`);
 const STALE_LOCK_MS = 10 * 60_000;
-
-/** Newest modification time under `path` (a file or a folder, recursively). */
-function newest(path: string): number {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat === undefined) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
-  return latest;
-}
-
-/** Packages whose `dist` is missing or older than their sources. */
-function stalePackages(): string[] {
-  const shared = Math.max(
-    newest(join(repoRoot, 'tsup.base.ts')),
-    newest(join(repoRoot, 'tsconfig.base.json')),
-  );
-  return readdirSync(packagesDir).filter((name) => {
-    const dir = join(packagesDir, name);
-    const built = statSync(join(dir, 'dist', 'index.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    const sources = Math.max(
-      shared,
-      newest(join(dir, 'src')),
-      newest(join(dir, 'package.json')),
-      newest(join(dir, 'tsup.config.ts')),
-    );
-    return built === 0 || sources > built;
-  });
-}
 
 async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   for (;;) {

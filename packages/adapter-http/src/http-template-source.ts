@@ -191,23 +191,33 @@ export class HttpTemplateSource implements TemplateSource {
       });
       body = await readLimited(response);
     } catch (error) {
+      // Messages name the template, not the service's URL: a failed notification's `error` reaches
+      // clients, and the URL is the operator's (TEMPLATE_SERVICE_URL), found in the configuration.
       if (NotifyError.is(error)) throw error;
       const reason = isTimeout(error) ? `timed out after ${this.#timeoutMs} ms` : describeFetchError(error);
-      throw new NotifyError('TEMPLATE_SOURCE_UNAVAILABLE', `template service GET ${url} failed: ${reason}`, {
-        cause: error,
-      });
+      throw new NotifyError(
+        'TEMPLATE_SOURCE_UNAVAILABLE',
+        `template service request for "${code}" failed: ${reason}`,
+        {
+          cause: error,
+        },
+      );
     }
     const status = response.status;
     if (status === 404 || status === 410) {
-      throw new NotifyError('TEMPLATE_NOT_FOUND', `template ${code} not found (HTTP ${status} from ${url})`, {
-        responseCode: status,
-      });
+      throw new NotifyError(
+        'TEMPLATE_NOT_FOUND',
+        `template "${code}" not found (HTTP ${status} from the template service)`,
+        {
+          responseCode: status,
+        },
+      );
     }
     if (status >= 500 || [401, 403, 407, 408, 429].includes(status)) {
       // Server trouble, overload or our credentials: nothing wrong with the message, so retry.
       throw new NotifyError(
         'TEMPLATE_SOURCE_UNAVAILABLE',
-        `template service answered HTTP ${status} for ${url}`,
+        `template service answered HTTP ${status} for "${code}"`,
         {
           responseCode: status,
         },

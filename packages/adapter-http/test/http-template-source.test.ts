@@ -81,6 +81,8 @@ describe('HttpTemplateSource', () => {
     const { source } = await setup((_r, response) => json(response, 404, { error: 'nope' }));
     const error = await failure(source.get('missing'));
     expect(error).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', retryable: false, responseCode: 404 });
+    // It ends in the failed notification's `error`, which clients read: the template, not the URL.
+    expect(error.message).toBe('template "missing" not found (HTTP 404 from the template service)');
   });
 
   it('500 is a transient TEMPLATE_SOURCE_UNAVAILABLE, and is not cached', async () => {
@@ -90,6 +92,7 @@ describe('HttpTemplateSource', () => {
     );
     const error = await failure(source.get('welcome'));
     expect(error).toMatchObject({ code: 'TEMPLATE_SOURCE_UNAVAILABLE', retryable: true, responseCode: 500 });
+    expect(error.message).not.toContain(server?.origin ?? 'no server');
     status = 200;
     expect((await source.get('welcome')).subject).toBe('Welcome {{name}}');
   });
@@ -112,6 +115,7 @@ describe('HttpTemplateSource', () => {
     expect(error.code).toBe('TEMPLATE_SOURCE_UNAVAILABLE');
     expect(error.retryable).toBe(true);
     expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).not.toContain(server.origin);
   });
 
   it.each([

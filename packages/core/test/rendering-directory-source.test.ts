@@ -77,6 +77,13 @@ describe('DirectoryTemplateSource', () => {
     expect((await rejection(source.get('no_body'))).code).toBe('TEMPLATE_INVALID');
   });
 
+  it('names the template, never the folder it looked in (the message reaches clients)', async () => {
+    const missing = await rejection(new DirectoryTemplateSource(dir).get('no_such_template'));
+    expect(missing.code).toBe('TEMPLATE_NOT_FOUND');
+    expect(missing.message).toBe('Template "no_such_template" does not exist');
+    expect(missing.message).not.toContain(dir);
+  });
+
   it('never leaves the directory: traversal attempts are TEMPLATE_NOT_FOUND', async () => {
     const source = new DirectoryTemplateSource(dir);
     for (const code of ['../secret', '..', 'a/../../secret', '/etc', 'order_shipped/', '', 'Order_Shipped']) {

@@ -17,6 +17,11 @@ export interface Envelope<T = unknown, M = unknown> {
   meta: M | null;
 }
 
+/** `Retrieved 1 notification`, `Retrieved 3 notifications`: the list routes' message. */
+export function retrieved(count: number, noun: string): string {
+  return `Retrieved ${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function ok<T, M = unknown>(message: string, data: T, meta: M | null = null): Envelope<T, M> {
   return { success: true, message, data, error: null, meta };
 }

@@ -405,7 +405,7 @@ describe('audit: a notification through API, queue, worker, mail and callback', 
       const replay = await service.post(payload, headers);
       expect(replay.status, JSON.stringify(payload)).toBe(202);
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
-      expect(replay.body.message).toBe('Notification queued for processing');
+      expect(replay.body.message).toBe('Notification already accepted');
       expect(replay.body.data).toEqual({
         request_id: requestId,
         task_id: first.body.data.task_id,
@@ -453,7 +453,7 @@ describe('audit: a notification through API, queue, worker, mail and callback', 
     for (let i = 0; i < 3; i++) expect((await service.post(validBody({ user_id: user }))).status).toBe(202);
     const page2 = await service.call(`/api/v1/notifications/list/?user_id=${user}&limit=2&page=2`);
     expect(page2.status).toBe(200);
-    expect(page2.body.message).toBe('Retrieved 1 notifications');
+    expect(page2.body.message).toBe('Retrieved 1 notification');
     expect(page2.body.data).toHaveLength(1);
     expect(page2.body.meta).toEqual({
       total: 3,

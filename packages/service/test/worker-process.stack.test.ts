@@ -91,6 +91,8 @@ describe('notify-worker process', () => {
       worker.child.kill('SIGTERM');
       expect(await within(worker.exited, 20_000)).toBe(0);
       expect(worker.lines.some((l) => l.message === 'Shutdown complete')).toBe(true);
+      // The budget it logs is the documented one: SHUTDOWN_TIMEOUT_MS, 15 s by default.
+      expect(worker.lines.find((l) => l.message === 'Shutting down')).toMatchObject({ timeout_ms: 15_000 });
     } finally {
       if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
     }

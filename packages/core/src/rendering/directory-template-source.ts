@@ -53,7 +53,8 @@ export class DirectoryTemplateSource implements TemplateSource {
       ['subject.hbs', 'html.hbs', 'text.hbs'].map((file) => readOptional(join(folder, file), code)),
     );
     if (subject === undefined && html === undefined && text === undefined) {
-      throw new NotifyError('TEMPLATE_NOT_FOUND', `Template "${code}" does not exist in ${this.directory}`);
+      // The message reaches clients in the status (`error`): it names the template, never the folder.
+      throw new NotifyError('TEMPLATE_NOT_FOUND', `Template "${code}" does not exist`);
     }
     if (subject === undefined) {
       throw new NotifyError('TEMPLATE_INVALID', `Template "${code}" has no subject.hbs`);

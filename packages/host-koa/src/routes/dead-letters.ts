@@ -1,6 +1,6 @@
 import type { Router, RouterContext } from '@koa/router';
 import type { BulkReplayCommand, EmailEngine } from '@notify/email-core';
-import { ok } from '../envelope.js';
+import { ok, retrieved } from '../envelope.js';
 import { assertJsonContentType, parseJson, readRawBody } from '../json-body.js';
 import type { RequestState } from '../state.js';
 import { statusPath } from './notifications.js';
@@ -29,7 +29,7 @@ export function registerDeadLetterRoutes(
   const list = async (ctx: Ctx): Promise<void> => {
     const { user_id, template_code, error_code, limit, page } = ctx.query;
     const output = await engine.listDeadLetters({ user_id, template_code, error_code, limit, page });
-    ctx.body = ok(`Retrieved ${output.items.length} dead letters`, output.items, output.meta);
+    ctx.body = ok(retrieved(output.items.length, 'dead letter'), output.items, output.meta);
   };
 
   const inspect = async (ctx: Ctx): Promise<void> => {

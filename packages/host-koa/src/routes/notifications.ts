@@ -1,6 +1,6 @@
 import type { Router, RouterContext } from '@koa/router';
 import type { EmailEngine, RateLimiter } from '@notify/email-core';
-import { ok } from '../envelope.js';
+import { ok, retrieved } from '../envelope.js';
 import { assertJsonContentType, parseJson, readRawBody } from '../json-body.js';
 import { enforceRateLimit, rateLimitKey } from '../rate-limit.js';
 import type { RequestState } from '../state.js';
@@ -52,7 +52,9 @@ export function registerNotificationRoutes(
     ctx.status = 202;
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.set('Location', statusPath(result.request_id));
-    ctx.body = ok('Notification queued for processing', {
+    // A replay changed nothing: say so, rather than claim a queueing that did not happen now.
+    const message = result.replayed ? 'Notification already accepted' : 'Notification queued for processing';
+    ctx.body = ok(message, {
       request_id: result.request_id,
       task_id: result.task_id,
       status: result.status,
@@ -62,7 +64,7 @@ export function registerNotificationRoutes(
   const list = async (ctx: Ctx): Promise<void> => {
     const { user_id, status, template_code, limit, page } = ctx.query;
     const output = await engine.listNotifications({ user_id, status, template_code, limit, page });
-    ctx.body = ok(`Retrieved ${output.items.length} notifications`, output.items, output.meta);
+    ctx.body = ok(retrieved(output.items.length, 'notification'), output.items, output.meta);
   };
 
   const get = async (ctx: Ctx): Promise<void> => {

@@ -3,11 +3,15 @@ import { type Logger, NotifyError } from '@notify/email-core';
 export interface ShutdownOptions {
   logger: Logger;
   /**
-   * Upper bound for the whole shutdown; past it the process exits with code 1 even if something
-   * still hangs, so an orchestrator's SIGKILL is never needed.
+   * The shutdown's budget (SHUTDOWN_TIMEOUT_MS): the steps share it. Past it, and a short grace
+   * for the last log lines, the process exits with code 1 even if something still hangs, so an
+   * orchestrator's SIGKILL is never needed.
    */
   timeoutMs: number;
 }
+
+/** Past the budget, how long the steps' own timeouts get to fire and log before the exit is forced. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 /**
  * Runs `shutdown` on the first SIGTERM or SIGINT, then exits 0 (1 when shutdown failed or took
@@ -29,7 +33,7 @@ export function onShutdownSignal(
     const force = setTimeout(() => {
       logger.error({ timeout_ms: timeoutMs }, 'Shutdown did not finish in time; exiting');
       process.exit(1);
-    }, timeoutMs);
+    }, timeoutMs + SHUTDOWN_GRACE_MS);
     force.unref();
     shutdown(signal).then(
       () => {

@@ -45,7 +45,7 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
       () => shutdown({ service: running, server, worker, budgetMs: config.process.shutdownTimeoutMs }),
       {
         logger,
-        timeoutMs: config.process.shutdownTimeoutMs + 2000,
+        timeoutMs: config.process.shutdownTimeoutMs,
       },
     );
 

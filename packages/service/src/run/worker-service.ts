@@ -23,7 +23,7 @@ export async function runWorkerService(): Promise<void> {
           await worker.stop();
           await service.close();
         },
-        { logger, timeoutMs: config.process.shutdownTimeoutMs + 2000 },
+        { logger, timeoutMs: config.process.shutdownTimeoutMs },
       );
       if (service.outboxDir !== undefined) {
         logger.info(

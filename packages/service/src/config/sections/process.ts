@@ -9,7 +9,7 @@ export const processSection = section({
       default: '`15000`',
       example: '30000',
       meaning:
-        'On SIGTERM/SIGINT: how long to finish in-flight requests and messages and close connections before exiting anyway (exit code 1).',
+        'On SIGTERM/SIGINT: how long to finish in-flight requests and messages and close connections; past it (and 2 s more for the last log lines) the process exits anyway, with exit code 1.',
     }),
   },
   build: (v) => ({

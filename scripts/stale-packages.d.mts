@@ -1,0 +1,2 @@
+export declare const repoRoot: string;
+export declare function stalePackages(root?: string): string[];
