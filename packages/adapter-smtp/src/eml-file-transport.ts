@@ -5,6 +5,7 @@ import {
   type Clock,
   type MailMessage,
   type MailTransport,
+  type MailTransportCapabilities,
   NotifyError,
   type SendResult,
   systemClock,
@@ -36,6 +37,8 @@ function sanitise(value: string): string {
  * mail client opens. Nothing leaves the machine.
  */
 export class EmlFileTransport implements MailTransport {
+  /** Files on this machine: nothing reaches a recipient. */
+  readonly capabilities: MailTransportCapabilities = { delivers: false };
   readonly #directory: string;
   readonly #clock: Clock;
 

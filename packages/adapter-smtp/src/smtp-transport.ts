@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { type MailMessage, type MailTransport, NotifyError, type SendResult } from '@notify/email-core';
+import {
+  type MailMessage,
+  type MailTransport,
+  type MailTransportCapabilities,
+  NotifyError,
+  type SendResult,
+} from '@notify/email-core';
 import type { Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { toSendMailOptions } from './mail-options.js';
@@ -35,6 +41,7 @@ type Sender = { pool: SMTPPool } | { transporter: Transporter };
  * finished bytes (see `prebuilt`); an injected transporter gets the message fields.
  */
 export class SmtpMailTransport implements MailTransport {
+  readonly capabilities: MailTransportCapabilities = { delivers: true };
   readonly #sender: Sender;
   readonly #sendTimeoutMs: number;
   #closed = false;

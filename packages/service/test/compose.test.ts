@@ -211,7 +211,11 @@ describe('composeService decides by what the backends declare', () => {
     });
 
   it('runs a worker on backends that declare themselves shared, whatever the variables say', async () => {
-    const service = await composeService(loadConfig({}), {
+    const config = loadConfig({
+      EMAIL_TRANSPORT: 'eml',
+      OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'notify-shared-')),
+    });
+    const service = await composeService(config, {
       role: 'worker',
       logger: quiet(),
       backends: {
@@ -224,6 +228,7 @@ describe('composeService decides by what the backends declare', () => {
       expect(service.store.capabilities.shared).toBe(true);
     } finally {
       await service.close();
+      rmSync(config.email.outboxDir as string, { recursive: true, force: true });
     }
   });
 
@@ -239,5 +244,98 @@ describe('composeService decides by what the backends declare', () => {
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
     expect((error as Error).message).toContain('RABBITMQ_URL');
     expect((error as Error).message).not.toContain('DATABASE_URL');
+  });
+});
+
+describe('composeService refuses to report mail delivered that nobody receives', () => {
+  const sharedStore = () =>
+    Object.assign(new InMemoryNotificationStore(), { capabilities: { durable: true, shared: true } });
+  const sharedQueue = () =>
+    Object.assign(new InMemoryNotificationQueue(), {
+      capabilities: { priority: true, delay: true, durable: true, shared: true },
+    });
+  const shared = () => ({
+    store: { name: 'shared-store', module: moduleOf(NotificationStoreToken, sharedStore()) },
+    queue: { name: 'shared-queue', module: moduleOf(NotificationQueueToken, sharedQueue()) },
+  });
+  const refusal = (promise: Promise<{ close(): Promise<void> }>) =>
+    promise.then(
+      async (service) => {
+        await service.close();
+        return undefined;
+      },
+      (e: unknown) => e as NotifyError,
+    );
+
+  it('a worker on a shared store without EMAIL_HOST: refused, naming EMAIL_HOST and EMAIL_TRANSPORT=eml', async () => {
+    const error = await refusal(
+      composeService(loadConfig({}), { role: 'worker', logger: quiet(), backends: shared() }),
+    );
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(error?.message).toMatch(/needs EMAIL_HOST.*nobody receiving it.*EMAIL_TRANSPORT=eml/);
+    expect(error?.details?.map((d) => d.path)).toEqual(['EMAIL_HOST']);
+  });
+
+  it('the embedded service on PostgreSQL without EMAIL_HOST: refused the same way', async () => {
+    const error = await refusal(
+      composeService(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unused' }), {
+        logger: quiet(),
+      }),
+    );
+    expect(error?.message).toContain('needs EMAIL_HOST');
+  });
+
+  it('runs when the .eml transport is asked for by name, and on the in-memory store as ever', async () => {
+    const named = await composeService(
+      loadConfig({ EMAIL_TRANSPORT: 'eml', OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'notify-eml-named-')) }),
+      {
+        role: 'worker',
+        logger: quiet(),
+        backends: shared(),
+      },
+    );
+    expect(named.backends.transport).toBe('eml-files');
+    await named.close();
+    if (named.outboxDir) rmSync(named.outboxDir, { recursive: true, force: true });
+    const embedded = await composeService(loadConfig({}), { logger: quiet() });
+    expect(embedded.transport.capabilities?.delivers).toBe(false);
+    await embedded.close();
+    if (embedded.outboxDir) rmSync(embedded.outboxDir, { recursive: true, force: true });
+  });
+
+  it('lets a process that does not send (the API, notify-dead-letters) run without EMAIL_HOST', async () => {
+    for (const options of [{ role: 'api' as const }, { role: 'worker' as const, sends: false }]) {
+      const service = await composeService(loadConfig({}), {
+        ...options,
+        logger: quiet(),
+        backends: shared(),
+      });
+      await service.close();
+      if (service.outboxDir) rmSync(service.outboxDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('composeService and the temp outbox folder it makes', () => {
+  it('removes it at close when no mail was written to it, and keeps it when some was', async () => {
+    const idle = await composeService(loadConfig({}), { logger: quiet() });
+    const idleDir = idle.outboxDir as string;
+    expect(existsSync(idleDir)).toBe(true);
+    await idle.close();
+    expect(existsSync(idleDir)).toBe(false);
+
+    const busy = await composeService(loadConfig({}), { logger: quiet() });
+    const busyDir = busy.outboxDir as string;
+    try {
+      busy.engine.startRelay();
+      const worker = await startWorkerOn(busy, 1);
+      await busy.engine.acceptNotification({ body: body('compose-outbox-1'), correlationId: 'c-o-1' });
+      await until(() => isDelivered(busy, 'compose-outbox-1'));
+      await worker.stop();
+      await busy.close();
+      expect(readdirSync(busyDir)).toHaveLength(1);
+    } finally {
+      rmSync(busyDir, { recursive: true, force: true });
+    }
   });
 });

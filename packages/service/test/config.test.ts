@@ -123,6 +123,26 @@ describe('loadConfig', () => {
     expect(tuned.email.outboxDir).toBe('/var/spool/notify');
   });
 
+  it('reads EMAIL_TRANSPORT, which must agree with EMAIL_HOST', () => {
+    expect(loadConfig({}).email).toMatchObject({ transportNamed: false, smtp: undefined });
+    expect(loadConfig({ EMAIL_TRANSPORT: 'EML' }).email).toMatchObject({
+      transportNamed: true,
+      smtp: undefined,
+    });
+    expect(
+      loadConfig({ EMAIL_TRANSPORT: 'smtp', EMAIL_HOST: 'mx', EMAIL_FROM: 'a@b.io' }).email.smtp?.host,
+    ).toBe('mx');
+    expect(configError({ EMAIL_TRANSPORT: 'smtp' }).message).toContain(
+      'EMAIL_HOST is required when EMAIL_TRANSPORT is smtp',
+    );
+    expect(configError({ EMAIL_TRANSPORT: 'eml', EMAIL_HOST: 'mx', EMAIL_FROM: 'a@b.io' }).message).toContain(
+      'EMAIL_TRANSPORT is eml while EMAIL_HOST is set',
+    );
+    expect(configError({ EMAIL_TRANSPORT: 'sendmail' }).message).toContain(
+      'EMAIL_TRANSPORT must be one of smtp, eml',
+    );
+  });
+
   it('accepts an existing TEMPLATES_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'notify-templates-'));
     expect(loadConfig({ TEMPLATES_DIR: dir }).templates.dir).toBe(dir);

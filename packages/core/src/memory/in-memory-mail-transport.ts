@@ -1,5 +1,5 @@
 import { NotifyError } from '../domain/errors.js';
-import type { MailMessage, MailTransport, SendResult } from '../ports/mail-transport.js';
+import type { MailMessage, MailTransport, MailTransportCapabilities, SendResult } from '../ports/mail-transport.js';
 
 /**
  * The embedded transport: accepts every message and keeps a copy in `sent`, which is what an
@@ -7,6 +7,8 @@ import type { MailMessage, MailTransport, SendResult } from '../ports/mail-trans
  * would, are test controls: ControllableMailTransport in src/testing/doubles.
  */
 export class InMemoryMailTransport implements MailTransport {
+  /** It keeps what it is given: nothing reaches a recipient. */
+  readonly capabilities: MailTransportCapabilities = { delivers: false };
   /** Every message accepted, in order. */
   readonly sent: MailMessage[] = [];
   private closed = false;

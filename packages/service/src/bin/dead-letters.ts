@@ -50,6 +50,8 @@ async function main(argv: string[]): Promise<CliResult> {
       role: 'worker',
       logger,
       sharedBackends: { who: 'notify-dead-letters', why: 'the store and queue the workers use' },
+      // It lists and replays; the workers send.
+      sends: false,
     });
     return await runCommand(command, service.engine);
   } catch (error) {

@@ -38,6 +38,8 @@ export interface BackendPlan {
   choices: BackendChoice[];
   /** Where `.eml` files are written when no SMTP host is configured. */
   outboxDir?: string;
+  /** True when that folder is a temp folder made here (OUTBOX_DIR unset), removed at close if left empty. */
+  temporaryOutbox?: boolean;
 }
 
 /**
@@ -143,5 +145,6 @@ export async function chooseBackends(config: ServiceConfig, context: BackendCont
       choose('rateLimiter', 'in-memory', 'REDIS_URL', module);
     }
   }
-  return outboxDir === undefined ? { choices } : { choices, outboxDir };
+  if (outboxDir === undefined) return { choices };
+  return { choices, outboxDir, temporaryOutbox: config.email.outboxDir === undefined };
 }

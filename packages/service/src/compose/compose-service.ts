@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import {
   coreModule,
@@ -37,6 +38,11 @@ export interface ComposeOptions {
    * store and queue (notify-dead-letters).
    */
   sharedBackends?: { who: string; why: string };
+  /**
+   * Whether the process sends mail (default: every role but the API), and so must deliver it on a
+   * shared store. Tools that only read and replay (notify-dead-letters) pass false.
+   */
+  sends?: boolean;
   /**
    * Modules to bind instead of the configured ones, by port: an embedder's own adapter run by the
    * stock composition. Each module binds its port's token, as the adapters' modules do, and the
@@ -104,6 +110,14 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
       logger,
       rateLimits: role !== 'worker',
     });
+    const temporaryOutbox = plan.temporaryOutbox ? plan.outboxDir : undefined;
+    if (temporaryOutbox !== undefined) {
+      // A temp folder this process made and never wrote to is litter; one holding mail is kept.
+      steps.push({
+        name: 'empty outbox folder',
+        close: async () => rmdir(temporaryOutbox).catch(() => undefined),
+      });
+    }
     container.bind(LoggerToken).toConstantValue(logger);
     const choices = withOverrides(plan.choices, options.backends ?? {});
     await container.loadAsync(
@@ -125,17 +139,30 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
     );
     const store = container.get<NotificationStore>(NotificationStoreToken);
     const queue = container.get<NotificationQueue>(NotificationQueueToken);
-    if (role !== 'embedded') {
-      refuseUnshared(
-        store,
-        queue,
-        choices,
-        options.sharedBackends ?? {
-          who: `a separate ${role} process`,
-          why:
-            'which it shares with the other processes; without them run the embedded service (notify-serve), ' +
-            'which holds API and worker in one process',
-        },
+    const transport = container.get<MailTransport>(MailTransportToken);
+    const refusals = [
+      role === 'embedded'
+        ? undefined
+        : unsharedBackends(
+            store,
+            queue,
+            choices,
+            options.sharedBackends ?? {
+              who: `a separate ${role} process`,
+              why:
+                'which it shares with the other processes; without them run the embedded service (notify-serve), ' +
+                'which holds API and worker in one process',
+            },
+          ),
+      (options.sends ?? role !== 'api') && store.capabilities.shared && !config.email.transportNamed
+        ? undeliveredMail(transport, role)
+        : undefined,
+    ].filter((refusal): refusal is Refusal => refusal !== undefined);
+    if (refusals.length > 0) {
+      throw new NotifyError(
+        'CONFIG_INVALID',
+        `Invalid configuration: ${refusals.map((r) => r.sentence).join('; ')}`,
+        { details: refusals.flatMap((r) => r.details) },
       );
     }
     if (store.capabilities.durable && !queue.capabilities.durable) {
@@ -158,7 +185,7 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
       engine,
       queue,
       store,
-      transport: container.get<MailTransport>(MailTransportToken),
+      transport,
       logger,
       backends,
       close() {
@@ -193,27 +220,46 @@ function withOverrides(
   return result;
 }
 
+/** One reason a process refuses to start, as a sentence of the CONFIG_INVALID message. */
+interface Refusal {
+  sentence: string;
+  details: Array<{ path: string; message: string }>;
+}
+
 /** Store and queue must reach other processes, or what this process writes never reaches them. */
-function refuseUnshared(
+function unsharedBackends(
   store: NotificationStore,
   queue: NotificationQueue,
   choices: BackendChoice[],
   { who, why }: { who: string; why: string },
-): void {
+): Refusal | undefined {
   const unshared = [
     store.capabilities.shared ? undefined : choices.find((c) => c.port === 'store'),
     queue.capabilities.shared ? undefined : choices.find((c) => c.port === 'queue'),
   ].filter((choice): choice is BackendChoice => choice !== undefined);
-  if (unshared.length === 0) return;
+  if (unshared.length === 0) return undefined;
   const missing = unshared.map((choice) => choice.selectedBy);
-  throw new NotifyError(
-    'CONFIG_INVALID',
-    `Invalid configuration: ${who} needs ${missing.join(' and ')}, ${why}`,
-    {
-      details: unshared.map((choice) => ({
-        path: choice.selectedBy,
-        message: `is required: the ${choice.name} ${choice.port} lives inside this process only`,
-      })),
-    },
-  );
+  return {
+    sentence: `${who} needs ${missing.join(' and ')}, ${why}`,
+    details: unshared.map((choice) => ({
+      path: choice.selectedBy,
+      message: `is required: the ${choice.name} ${choice.port} lives inside this process only`,
+    })),
+  };
+}
+
+/**
+ * On a shared store a process that sends must deliver: a transport that only keeps mail (.eml
+ * files) would end every notification `delivered` with nobody receiving it. It is allowed when
+ * asked for by name (EMAIL_TRANSPORT=eml), never by leaving EMAIL_HOST out.
+ */
+function undeliveredMail(transport: MailTransport, role: ServiceRole): Refusal | undefined {
+  if (transport.capabilities?.delivers !== false) return undefined;
+  const who = role === 'embedded' ? 'a service' : `a ${role}`;
+  return {
+    sentence:
+      `${who} on a shared store needs EMAIL_HOST, an SMTP server: without one every notification would end ` +
+      'delivered with nobody receiving it; set EMAIL_HOST, or EMAIL_TRANSPORT=eml to write .eml files on purpose',
+    details: [{ path: 'EMAIL_HOST', message: 'is required on a shared store (or set EMAIL_TRANSPORT=eml)' }],
+  };
 }

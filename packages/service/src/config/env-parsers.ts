@@ -129,6 +129,18 @@ export function keyList(): z.ZodType<string[], string | undefined> {
   });
 }
 
+/** One of `choices`, any case; undefined when unset. */
+export function oneOf<const C extends string>(
+  choices: readonly C[],
+): z.ZodType<C | undefined, string | undefined> {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const lower = value.toLowerCase();
+    const choice = choices.find((c) => c === lower);
+    return choice ?? fail(ctx, `must be one of ${choices.join(', ')}`);
+  });
+}
+
 export function existingDirectory(): z.ZodType<string | undefined, string | undefined> {
   return raw.transform((value, ctx) => {
     if (value === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { boolean, integer, optionalText, sender } from '../env-parsers.js';
+import { boolean, integer, oneOf, optionalText, sender } from '../env-parsers.js';
 import { type ConfigProblem, section, variable } from '../variable.js';
 
 const MINUTE = 60_000;
@@ -23,6 +23,13 @@ const timeout = (fallback: number, meaning: string, example: string) =>
 export const emailSection = section({
   title: 'Email',
   variables: {
+    EMAIL_TRANSPORT: variable({
+      schema: oneOf(['smtp', 'eml'] as const),
+      default: '`smtp` with `EMAIL_HOST`, else `eml` on the in-memory store',
+      example: 'eml',
+      meaning:
+        'How mail leaves: `smtp` through `EMAIL_HOST`, or `eml`, one `.eml` file per message in `OUTBOX_DIR` and nothing delivered. On a shared store (`DATABASE_URL`), a process that sends refuses to start without `EMAIL_HOST` unless `eml` is asked for here by name.',
+    }),
     EMAIL_HOST: variable({
       schema: optionalText(),
       default: 'unset: `.eml` files',
@@ -77,13 +84,22 @@ export const emailSection = section({
     SMTP_SOCKET_TIMEOUT_MS: timeout(30_000, 'Silence on an open connection before it is dropped.', '60000'),
     OUTBOX_DIR: variable({
       schema: optionalText(),
-      default: 'a new temp folder (`notify-outbox-*`)',
+      default: 'a new temp folder (`notify-outbox-*`), removed at exit if no mail was written to it',
       example: './outbox',
       meaning: 'Where `.eml` files go when `EMAIL_HOST` is unset; created if missing.',
     }),
   },
   rules: (v, isSet) => {
     const problems: ConfigProblem[] = [];
+    if (v.EMAIL_TRANSPORT === 'smtp' && !isSet('EMAIL_HOST')) {
+      problems.push({ variable: 'EMAIL_HOST', message: 'is required when EMAIL_TRANSPORT is smtp' });
+    }
+    if (v.EMAIL_TRANSPORT === 'eml' && isSet('EMAIL_HOST')) {
+      problems.push({
+        variable: 'EMAIL_TRANSPORT',
+        message: 'is eml while EMAIL_HOST is set; unset EMAIL_HOST to write .eml files, or choose smtp',
+      });
+    }
     if (v.EMAIL_USE_TLS && v.EMAIL_USE_SSL) {
       problems.push({
         variable: 'EMAIL_USE_SSL',
@@ -120,6 +136,8 @@ export const emailSection = section({
             socketTimeoutMs: v.SMTP_SOCKET_TIMEOUT_MS,
           };
     return {
+      /** The transport was asked for by name (EMAIL_TRANSPORT), not implied by EMAIL_HOST being unset. */
+      transportNamed: v.EMAIL_TRANSPORT !== undefined,
       from: v.EMAIL_FROM ?? 'noreply@example.com',
       /** The SMTP relay; undefined = `.eml` files in `outboxDir`. */
       smtp,
