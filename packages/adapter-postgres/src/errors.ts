@@ -55,6 +55,20 @@ export function toStoreError(operation: string, error: unknown): NotifyError {
     );
   }
   const code = (error as { code?: unknown } | null)?.code;
+  if (code === '3D000') {
+    // invalid_catalog_name: the URL names a database the server does not have. The server's
+    // message names it ('database "x" does not exist'); a name is not a secret, a URL may be.
+    const name = /database "([^"]*)" does not exist/.exec(String((error as Error).message))?.[1];
+    const which = name === undefined ? 'The PostgreSQL database' : `The PostgreSQL database "${name}"`;
+    return new NotifyError(
+      'CONFIG_INVALID',
+      `${which} does not exist (${operation}): create it, e.g. with notify-migrate --create-database`,
+      {
+        cause: error,
+        details: [{ path: 'DATABASE_URL', message: 'names a database the server does not have' }],
+      },
+    );
+  }
   if (code === '42P01') {
     return new NotifyError(
       'INTERNAL',

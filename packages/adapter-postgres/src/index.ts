@@ -1,4 +1,5 @@
 export { postgresStoreModule } from './container.js';
+export { type CreateDatabaseResult, createDatabase, databaseNameOf } from './create-database.js';
 export type { MigrateOptions, MigrateResult } from './migrate.js';
 export { defaultMigrationsDir, migrate } from './migrate.js';
 export type { PostgresStoreOptions } from './options.js';

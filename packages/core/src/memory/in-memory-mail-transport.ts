@@ -1,5 +1,10 @@
 import { NotifyError } from '../domain/errors.js';
-import type { MailMessage, MailTransport, MailTransportCapabilities, SendResult } from '../ports/mail-transport.js';
+import type {
+  MailMessage,
+  MailTransport,
+  MailTransportCapabilities,
+  SendResult,
+} from '../ports/mail-transport.js';
 
 /**
  * The embedded transport: accepts every message and keeps a copy in `sent`, which is what an
