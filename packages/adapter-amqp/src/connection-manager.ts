@@ -1,5 +1,6 @@
 import { type Logger, NotifyError } from '@notify/email-core';
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import { connectRefusal } from './connect-refusal.js';
 import type { ResolvedAmqpQueueOptions } from './options.js';
 import { assertTopology } from './topology.js';
 
@@ -144,10 +145,13 @@ export class ConnectionManager {
       this.log.info({ session: session.id }, 'AMQP connected');
       await this.onSession(session).catch((error: unknown) => this.reportLost(session, error));
     } catch (error) {
-      this.lastError = error;
+      // A refusal (login, vhost) is said as what to fix; it is still retried, since an operator
+      // may fix it while we wait, but start-up reports it (the service refuses to claim readiness).
+      const refusal = connectRefusal(error, this.options.url);
+      this.lastError = refusal ?? error;
       if (model && this.ownsModel()) await model.close().catch(() => {});
       if (this.closed) return;
-      this.log.warn({ err: describeError(error), attempt: this.attempt }, 'AMQP connect failed');
+      this.log.warn({ err: describeError(this.lastError), attempt: this.attempt }, 'AMQP connect failed');
       this.scheduleReconnect();
     }
   }

@@ -69,6 +69,14 @@ export function toStoreError(operation: string, error: unknown): NotifyError {
       },
     );
   }
+  if (code === '28P01' || code === '28000') {
+    // invalid_password / invalid_authorization_specification: the server refused the login.
+    return new NotifyError(
+      'CONFIG_INVALID',
+      `PostgreSQL refused the login (${operation}, SQLSTATE ${code}): check the user and password of DATABASE_URL, and the server's pg_hba.conf`,
+      { cause: error, details: [{ path: 'DATABASE_URL', message: 'holds a login the server refuses' }] },
+    );
+  }
   if (code === '42P01') {
     return new NotifyError(
       'INTERNAL',

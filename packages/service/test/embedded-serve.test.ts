@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,5 +112,25 @@ describe('embedded service with an invalid configuration', () => {
     expect(stderr).toMatch(/^Invalid configuration: /);
     for (const variable of ['PORT', 'LOG_LEVEL', 'REDIS_URL']) expect(stderr).toContain(variable);
     expect(stderr).not.toContain('hunter2');
+  });
+});
+
+describe('embedded service on a port it cannot have', () => {
+  it('exits 1 saying the port is in use and that PORT changes it, without a stack trace', async () => {
+    const outbox = mkdtempSync(join(tmpdir(), 'notify-serve-busy-'));
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      const second = startServe({ PORT: String(port), HOST: '127.0.0.1', OUTBOX_DIR: outbox });
+      expect(await within(second.exited, 25_000)).toBe(1);
+      expect(second.stderr()).toContain(
+        `port ${port} on 127.0.0.1 is in use by another process; set PORT to a free port (PORT=0 picks one)`,
+      );
+      expect(second.stderr() + second.stdout()).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+      rmSync(outbox, { recursive: true, force: true });
+    }
   });
 });

@@ -98,6 +98,27 @@ describe('notify-worker process', () => {
     }
   });
 
+  it('exits 1 saying which virtual host RabbitMQ refused, never claiming to be ready', async () => {
+    const missing = `notify-missing-${Date.now().toString(36)}`;
+    const worker = startWorkerProcess({
+      ...env,
+      RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:5672/${missing}`,
+    });
+    expect(await within(worker.exited, 30_000)).toBe(1);
+    expect(worker.stderr()).toContain(`RabbitMQ refused to open virtual host "${missing}"`);
+    expect(worker.stderr()).toContain(`rabbitmqctl add_vhost ${missing}`);
+    expect(worker.lines.some((l) => l.message === 'Worker ready')).toBe(false);
+  });
+
+  it('exits 1 saying PostgreSQL refused the login of a role it does not have', async () => {
+    const url = new URL(database.url);
+    url.username = 'no_such_role';
+    const worker = startWorkerProcess({ ...env, DATABASE_URL: url.toString() });
+    expect(await within(worker.exited, 30_000)).toBe(1);
+    expect(worker.stderr()).toContain('PostgreSQL refused the login');
+    expect(worker.lines.some((l) => l.message === 'Worker ready')).toBe(false);
+  });
+
   it('exits 1 with the one configuration message when started without a shared store and queue', async () => {
     const worker = startWorkerProcess({
       EMAIL_HOST_PASSWORD: 'pa55-do-not-print',

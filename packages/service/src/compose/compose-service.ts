@@ -158,6 +158,7 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
         ? undeliveredMail(transport, role)
         : undefined,
     ].filter((refusal): refusal is Refusal => refusal !== undefined);
+    refusals.push(...(await refusedBackends([store, queue])));
     if (refusals.length > 0) {
       throw new NotifyError(
         'CONFIG_INVALID',
@@ -218,6 +219,40 @@ function withOverrides(
     result.push({ port, name: override.name, selectedBy, module: override.module });
   }
   return result;
+}
+
+/** How long start-up waits for a backend's first answer before it goes on without one. */
+const STARTUP_PING_MS = 10_000;
+
+/**
+ * Backends that answer start-up's ping with a refusal that only a change of configuration fixes
+ * (CONFIG_INVALID: a login refused, a database or virtual host that does not exist), said as they
+ * say it. A backend that is merely down is left to the usual retries: a broker outage must not
+ * stop the API accepting. The refusal may come as the cause of an UNAVAILABLE (the queue keeps
+ * reconnecting, in case an operator fixes it meanwhile).
+ */
+async function refusedBackends(backends: Array<{ ping(): Promise<void> }>): Promise<Refusal[]> {
+  const answers = await Promise.all(
+    backends.map(async (backend) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), STARTUP_PING_MS);
+      });
+      try {
+        return await Promise.race([backend.ping().then(() => undefined), late]);
+      } catch (error) {
+        const cause = NotifyError.is(error) ? error.cause : undefined;
+        if (NotifyError.is(error) && error.code === 'CONFIG_INVALID') return error;
+        if (NotifyError.is(cause) && cause.code === 'CONFIG_INVALID') return cause;
+        return undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return answers
+    .filter((error): error is NotifyError => error !== undefined)
+    .map((error) => ({ sentence: error.message, details: error.details ?? [] }));
 }
 
 /** One reason a process refuses to start, as a sentence of the CONFIG_INVALID message. */

@@ -1,3 +1,4 @@
+import { NotifyError } from '@notify/email-core';
 import { createApp, type RunningHttpServer, startHttpServer } from '@notify/host-koa';
 import { startWorker, type Worker } from '@notify/host-worker';
 import { composeService, type Service } from '../compose/compose-service.js';
@@ -38,6 +39,8 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
       port: config.http.port,
       host: config.http.host,
       drainTimeoutMs: Math.floor(config.process.shutdownTimeoutMs / 3),
+    }).catch((error: unknown) => {
+      throw listenFailure(error, config.http.port, config.http.host);
     });
 
     const running = service;
@@ -99,6 +102,34 @@ async function shutdown({ service, server, worker, budgetMs }: ShutdownParts): P
   }
   await worker?.stop();
   await service.close();
+}
+
+/** A port that cannot be had is a setting to change, said as one (not a stack trace). */
+function listenFailure(error: unknown, port: number, host: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = `port ${port} on ${host}`;
+  if (code === 'EADDRINUSE') {
+    return new NotifyError(
+      'CONFIG_INVALID',
+      `Invalid configuration: ${where} is in use by another process; set PORT to a free port (PORT=0 picks one)`,
+      { cause: error, details: [{ path: 'PORT', message: `${port} is in use` }] },
+    );
+  }
+  if (code === 'EACCES') {
+    return new NotifyError(
+      'CONFIG_INVALID',
+      `Invalid configuration: ${where} needs privileges this process lacks (ports below 1024 do); set PORT to 1024 or above`,
+      { cause: error, details: [{ path: 'PORT', message: `${port} is not permitted` }] },
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new NotifyError(
+      'CONFIG_INVALID',
+      `Invalid configuration: HOST ${host} is no address of this machine; set HOST to one of its addresses (0.0.0.0 for all)`,
+      { cause: error, details: [{ path: 'HOST', message: `${host} is not an address of this machine` }] },
+    );
+  }
+  return error;
 }
 
 function displayHost(host: string): string {
