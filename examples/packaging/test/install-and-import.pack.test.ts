@@ -212,6 +212,18 @@ describe('the packed packages install and import outside the workspace', () => {
     expect(output.stderr).toMatch(/DATABASE_URL/);
   });
 
+  it("runs the README's embedding example as written and prints what the README says", async () => {
+    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Embedding the core'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    const printed = /```text\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code, 'the README has a js block under "Embedding the core"').toBeDefined();
+    await writeFile(join(project, 'embed.mjs'), code as string);
+    const output = await runCommand(process.execPath, ['embed.mjs'], { cwd: project, timeoutMs: 60_000 });
+    expect(output.code, output.stderr).toBe(0);
+    expect(output.stdout).toBe(printed);
+  });
+
   it('answers --help on every bin with its usage and exit 0', async () => {
     const bins = Object.keys(tarballManifest(tarballs['@notify/service'] as string).bin ?? {});
     expect(bins.sort()).toEqual([

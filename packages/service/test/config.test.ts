@@ -143,6 +143,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads LOG_FORMAT: json or pretty, unset leaving it to whether stdout is a terminal', () => {
+    expect(loadConfig({}).logging.format).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: 'Pretty' }).logging.format).toBe('pretty');
+    expect(configError({ LOG_FORMAT: 'logfmt' }).message).toContain('LOG_FORMAT must be one of json, pretty');
+  });
+
   it('accepts an existing TEMPLATES_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'notify-templates-'));
     expect(loadConfig({ TEMPLATES_DIR: dir }).templates.dir).toBe(dir);

@@ -134,3 +134,33 @@ describe('embedded service on a port it cannot have', () => {
     }
   });
 });
+
+describe('embedded service at a quiet LOG_LEVEL', () => {
+  it('still says where it listens and where the .eml files go (on stderr), and stdout stays empty', async () => {
+    const outbox = mkdtempSync(join(tmpdir(), 'notify-serve-quiet-'));
+    const port = await freePort();
+    const quiet = startServe({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      OUTBOX_DIR: outbox,
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      await waitFor(
+        () => {
+          if (quiet.child.exitCode !== null) throw new Error(`serve exited early: ${quiet.stderr()}`);
+          return quiet.stderr().includes('Email service listening') ? true : undefined;
+        },
+        25_000,
+        'the listening line',
+      );
+      expect(quiet.stderr()).toContain(`Email service listening on http://127.0.0.1:${port}`);
+      expect(quiet.stderr()).toContain(`Emails are written as .eml files to ${outbox}`);
+      expect(quiet.stdout()).toBe('');
+    } finally {
+      quiet.child.kill('SIGTERM');
+      await within(quiet.exited, 20_000);
+      rmSync(outbox, { recursive: true, force: true });
+    }
+  });
+});

@@ -169,3 +169,26 @@ describe('createLogger', () => {
     expect(out.lines()[0]?.headers).toEqual({ Authorization: REDACTED, 'X-API-KEY': REDACTED });
   });
 });
+
+describe('createLogger, format pretty', () => {
+  it('writes a line for a person: time, level word, message and fields, redacted as JSON is', () => {
+    const out = capture();
+    const logger = createLogger({ name: 'email.worker', destination: out.stream, format: 'pretty' });
+    logger
+      .child({ request_id: 'req-7' })
+      .warn({ to: 'ann@example.com', attempt: 3 }, 'Sending to ann@example.com failed');
+    const text = out.raw();
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN/);
+    expect(text).toContain('Sending to [REDACTED] failed');
+    expect(text).toContain('request_id: "req-7"');
+    expect(text).toContain('attempt: 3');
+    expect(text).not.toContain('ann@example.com');
+    expect(() => JSON.parse(text.split('\n')[0] as string)).toThrow();
+  });
+
+  it('is json unless asked for, when the output is not a terminal (as here)', () => {
+    const out = capture();
+    createLogger({ destination: out.stream }).info({}, 'plain');
+    expect(out.lines()[0]).toMatchObject({ level: 'INFO', message: 'plain' });
+  });
+});

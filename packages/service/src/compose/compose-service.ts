@@ -93,6 +93,7 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
       level: config.logging.level,
       name: `notify-email.${role}`,
       redactEmails: !config.logging.recipients,
+      ...(config.logging.format ? { format: config.logging.format } : {}),
     });
   const workerId = `${hostname()}:${process.pid}`;
   const container = new Container();

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
+import pinoPretty from 'pino-pretty';
 import { BatchedDestination } from './batched-destination.js';
 import { createRedactor } from './log-redaction.js';
 
@@ -19,6 +20,11 @@ export interface CreateLoggerOptions {
    * (`BatchedDestination`, flushed on exit). Tests pass a capturing stream.
    */
   destination?: pino.DestinationStream;
+  /**
+   * `json` (one object per line, for log stores) or `pretty` (coloured lines for a person at a
+   * terminal, through pino-pretty). Default: `pretty` when stdout is a terminal, else `json`.
+   */
+  format?: 'json' | 'pretty';
 }
 
 /** Keys that hold credentials, wherever they appear (at any depth, in bindings too). */
@@ -61,6 +67,19 @@ function stdoutDestination(): BatchedDestination {
   return stdout;
 }
 
+/** Lines for a person: time, level, message, then the fields; written synchronously, so none is lost at exit. */
+function prettyDestination(target: pino.DestinationStream | undefined): pino.DestinationStream {
+  return pinoPretty({
+    destination: target ?? 1,
+    sync: true,
+    messageKey: 'message',
+    timestampKey: 'timestamp',
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    colorize: target === undefined && process.stdout.isTTY === true,
+  });
+}
+
 /**
  * The service's structured logger: one JSON object per line with `timestamp` (ISO-8601 UTC),
  * `level` as an upper-case word (the predecessor's format, which operators' log queries match on),
@@ -99,7 +118,16 @@ export function createLogger(options: CreateLoggerOptions = {}): pino.Logger {
       streamWrite: (line) => (line.includes('@') ? line.replace(ADDRESS_IN_TEXT, REDACTED) : line),
     };
   }
-  const logger = pino(pinoOptions, options.destination ?? stdoutDestination());
+  const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format === 'pretty') {
+    // pino-pretty names and colours pino's numeric levels itself; the upper-case word is for JSON.
+    delete pinoOptions.formatters?.level;
+  }
+  const destination =
+    format === 'pretty'
+      ? prettyDestination(options.destination)
+      : (options.destination ?? stdoutDestination());
+  const logger = pino(pinoOptions, destination);
   // pino applies `formatters.bindings` to the root's base only, not to a child's bindings; every
   // child is created from its parent with Object.create, so this own `child` of the root is the
   // `child` of every descendant, and each one's bindings are redacted once, when it is made.

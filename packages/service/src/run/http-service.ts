@@ -3,6 +3,7 @@ import { createApp, type RunningHttpServer, startHttpServer } from '@notify/host
 import { startWorker, type Worker } from '@notify/host-worker';
 import { composeService, type Service } from '../compose/compose-service.js';
 import { loadConfig } from '../config/load-config.js';
+import { announce } from '../logging/announce.js';
 import { onShutdownSignal, reportStartupFailure } from '../process/process-lifecycle.js';
 
 /**
@@ -53,12 +54,14 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
     );
 
     if (service.outboxDir !== undefined) {
-      logger.info(
+      announce(
+        logger,
         { outbox_dir: service.outboxDir },
         `Emails are written as .eml files to ${service.outboxDir}`,
       );
     }
-    logger.info(
+    announce(
+      logger,
       {
         role,
         port: server.port,

@@ -1,6 +1,7 @@
 import { startWorker } from '@notify/host-worker';
 import { composeService } from '../compose/compose-service.js';
 import { loadConfig } from '../config/load-config.js';
+import { announce } from '../logging/announce.js';
 import { onShutdownSignal, reportStartupFailure } from '../process/process-lifecycle.js';
 
 /** The stock worker process: consume the queue until SIGTERM/SIGINT, then drain and exit 0. */
@@ -26,12 +27,14 @@ export async function runWorkerService(): Promise<void> {
         { logger, timeoutMs: config.process.shutdownTimeoutMs },
       );
       if (service.outboxDir !== undefined) {
-        logger.info(
+        announce(
+          logger,
           { outbox_dir: service.outboxDir },
           `Emails are written as .eml files to ${service.outboxDir}`,
         );
       }
-      logger.info(
+      announce(
+        logger,
         { backends: service.backends, concurrency: config.delivery.workerConcurrency },
         'Worker ready',
       );
