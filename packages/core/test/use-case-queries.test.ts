@@ -36,6 +36,39 @@ describe('getNotification', () => {
   });
 });
 
+describe('ids no request could have had', () => {
+  it('are not found by every read and replay, without asking the store', async () => {
+    const h = harness();
+    // A store that would fail on being asked: PostgreSQL refuses a NUL in text outright.
+    h.store.setAvailable(false);
+    for (const id of ['a\u0000b', '\ud800', '', 'x'.repeat(300)]) {
+      expect(await rejectionOf(h.engine.getNotification(id)), JSON.stringify(id)).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      expect(await rejectionOf(h.engine.retryFailed(id))).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await rejectionOf(h.engine.getDeadLetter(id))).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await rejectionOf(h.engine.replayDeadLetter(id))).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+});
+
+describe('a store that refuses a request for good', () => {
+  it('is not reported as unavailable: the client is not told to retry what can never succeed', async () => {
+    const h = harness();
+    h.store.insert = async () => {
+      throw new NotifyError(
+        'INTERNAL',
+        'PostgreSQL notification store failed during insert (SQLSTATE 22P05)',
+        {
+          retryable: false,
+        },
+      );
+    };
+    const error = await rejectionOf(h.engine.acceptNotification({ body: body(), correlationId: 'c' }));
+    expect(error).toMatchObject({ code: 'INTERNAL', retryable: false });
+  });
+});
+
 describe('listNotifications', () => {
   async function seed(h: Harness) {
     const ids: string[] = [];

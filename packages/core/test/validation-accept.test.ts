@@ -254,15 +254,42 @@ describe('parseAcceptBody: the body itself', () => {
     expect(failure(body).code).toBe('VALIDATION_FAILED');
   });
 
-  it('does not let a __proto__ key change the prototype of what it returns', () => {
+  it('refuses a __proto__ key at its path (any copy would drop it), polluting nothing', () => {
     const body = JSON.parse(
       '{"notification_type":"email","user_id":"u","template_code":"t","request_id":"r",' +
-        '"variables":{"email":"a@example.com","__proto__":{"polluted":true}},"metadata":{"__proto__":{"polluted":true}}}',
+        '"variables":{"email":"a@example.com","__proto__":{"polluted":true}},"metadata":{"a":{"__proto__":{"polluted":true}}}}',
     );
-    const payload = parseAcceptBody(body);
-    expect(Object.getPrototypeOf(payload.variables)).toBe(Object.prototype);
-    expect(Object.getPrototypeOf(payload.metadata)).toBe(Object.prototype);
+    expect(detailsOf(body)).toEqual({
+      'variables.__proto__': 'variables.__proto__ is a reserved key name',
+      'metadata.a.__proto__': 'metadata.a.__proto__ is a reserved key name',
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses what the store cannot keep as sent: NUL, unpaired surrogates, numbers past Infinity', () => {
+    const body = JSON.parse(
+      '{"notification_type":"email","user_id":"u","template_code":"t","request_id":"r",' +
+        '"variables":{"email":"a@example.com","name":"An\\u0000n","list":["ok","\\ud800"],"k\\u0000":1},' +
+        '"metadata":{"huge":1e309,"small":-1e309,"fine":1.5}}',
+    );
+    expect(detailsOf(body)).toEqual({
+      'variables.name': 'variables.name must not contain a NUL character (\\u0000)',
+      'variables.list.1':
+        'variables.list.1 must not contain an unpaired surrogate (it is not valid Unicode text)',
+      'variables.k\\u0000': 'variables.k\\u0000: its key must not contain a NUL character (\\u0000)',
+      'metadata.huge': 'metadata.huge must be a finite number',
+      'metadata.small': 'metadata.small must be a finite number',
+    });
+  });
+
+  it('refuses a variable whose object could not be rendered as text (a toString or valueOf key)', () => {
+    const body = withField('variables.name', { toString: 'x' });
+    expect(detailsOf(body)).toEqual({
+      'variables.name.toString':
+        'variables.name.toString is a reserved key name: a value holding it cannot be rendered as text',
+    });
+    // In metadata, which is never rendered, the same key is just data.
+    expect(parseAcceptBody(withField('metadata', { toString: 'x' })).metadata).toEqual({ toString: 'x' });
   });
 });
 

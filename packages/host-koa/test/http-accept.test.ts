@@ -28,6 +28,30 @@ describe('POST /api/v1/notifications/', () => {
     expect(stored?.id).toBe(res.body.data.task_id);
   });
 
+  it('answers a Location that leads back to the notification for every id, list too', async () => {
+    for (const id of ['list', 'LIST', 'a/b', 'x?y#z', 'ünï', '.a', 'a..', '...']) {
+      const res = await api.post(validBody({ request_id: id }));
+      expect(res.status, id).toBe(202);
+      const location = res.headers.get('location') as string;
+      // As a client resolves it against the request URL (RFC 3986), then fetches it.
+      const resolved = new URL(location, `${api.baseUrl}/api/v1/notifications/`);
+      const status = await api.call(`${resolved.pathname}${resolved.search}`);
+      expect(status.status, `${id} → ${location}`).toBe(200);
+      expect(status.body.data.request_id, `${id} → ${location}`).toBe(id);
+    }
+  });
+
+  it('refuses "." and ".." as ids: no URL can name them (422 at request_id)', async () => {
+    for (const id of ['.', '..']) {
+      const res = await api.post(validBody({ request_id: id }));
+      expect(res.status, id).toBe(422);
+      expectFailure(res.body, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([
+        { path: 'request_id', message: 'request_id must not be "." or ".." (they cannot be a URL path segment)' },
+      ]);
+    }
+  });
+
   it('accepts the path without the trailing slash', async () => {
     const res = await api.call('/api/v1/notifications', {
       method: 'POST',

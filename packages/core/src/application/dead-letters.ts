@@ -11,7 +11,7 @@ import {
 } from './dead-letter-views.js';
 import type { EngineContext } from './engine-context.js';
 import { retryFailed } from './retry-failed.js';
-import { guardStore } from './store-errors.js';
+import { guardStore, readNotification } from './store-errors.js';
 
 /**
  * Dead letters are the notifications whose status is `failed`. The store is their source of truth
@@ -36,7 +36,7 @@ export async function listDeadLetters(
 
 /** One dead letter with its whole history; NOT_FOUND when unknown or not `failed`. */
 export async function getDeadLetter(ctx: EngineContext, requestId: string): Promise<DeadLetterDetailView> {
-  const found = await guardStore('read the notification', () => ctx.store.getByRequestId(requestId));
+  const found = await readNotification(ctx.store, requestId);
   if (found === null) throw new NotifyError('NOT_FOUND', `No dead letter with request_id '${requestId}'`);
   if (found.status !== 'failed') {
     throw new NotifyError(
@@ -59,7 +59,7 @@ export async function replayDeadLetter(
 ): Promise<NotificationHistoryView> {
   // Read first for the history: a failed record changes only through a replay, and a concurrent
   // replay makes retryFailed refuse, so what is read here is exactly what the replay extends.
-  const before = await guardStore('read the notification', () => ctx.store.getByRequestId(requestId));
+  const before = await readNotification(ctx.store, requestId);
   if (before === null) throw new NotifyError('NOT_FOUND', `No notification with request_id '${requestId}'`);
   const view = await retryFailed(ctx, requestId, correlationId);
   return {

@@ -3,7 +3,7 @@ import { assertTransition } from '../domain/status-machine.js';
 import type { EngineContext } from './engine-context.js';
 import { toNotificationView } from './notification-view.js';
 import { messageFor } from './outbox-relay.js';
-import { guardStore } from './store-errors.js';
+import { guardStore, readNotification } from './store-errors.js';
 import type { NotificationView } from './views.js';
 
 /**
@@ -16,7 +16,7 @@ export async function retryFailed(
   requestId: string,
   correlationId?: string,
 ): Promise<NotificationView> {
-  const found = await guardStore('read the notification', () => ctx.store.getByRequestId(requestId));
+  const found = await readNotification(ctx.store, requestId);
   if (found === null) throw new NotifyError('NOT_FOUND', `No notification with request_id '${requestId}'`);
   if (found.status !== 'failed') throw notReplayable(requestId, found.status);
   assertTransition(found.status, 'queued');

@@ -19,6 +19,7 @@ import {
   templateCodeSchema,
   userIdSchema,
 } from './field-schemas.js';
+import { storableJsonProblems } from './storable-json.js';
 import { issueDetails, onePerField, validationFailed } from './validation-details.js';
 
 /** A POST body after validation, defaults applied: what is stored and fingerprinted. */
@@ -130,6 +131,12 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return undefined;
 }
 
+/** Keys that make a variable's object impossible to render as text (Handlebars calls them). */
+const UNRENDERABLE_KEYS: ReadonlyMap<string, string> = new Map([
+  ['toString', 'is a reserved key name: a value holding it cannot be rendered as text'],
+  ['valueOf', 'is a reserved key name: a value holding it cannot be rendered as text'],
+]);
+
 /** Depth and size limits, checked before the shape so they hold even when the shape is wrong too. */
 function structuralProblems(body: Record<string, unknown>): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
@@ -141,7 +148,12 @@ function structuralProblems(body: Record<string, unknown>): ErrorDetail[] {
         path: field,
         message: `${field} must not nest deeper than ${MAX_NESTING_DEPTH} levels`,
       });
-    } else if (field === 'metadata') {
+      continue;
+    }
+    problems.push(
+      ...storableJsonProblems(field, value, field === 'variables' ? { reservedKeys: UNRENDERABLE_KEYS } : {}),
+    );
+    if (field === 'metadata') {
       const bytes = jsonByteLength(value);
       if (bytes === undefined) problems.push({ path: field, message: 'metadata must be plain JSON' });
       else if (bytes > MAX_METADATA_BYTES) {

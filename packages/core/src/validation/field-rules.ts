@@ -64,6 +64,9 @@ export function requestIdProblem(value: string): string | undefined {
   if (WHITESPACE_OR_CONTROL.test(value) || LONE_SURROGATE.test(value)) {
     return 'must not contain whitespace or control characters';
   }
+  // The id is a path segment of its status URL, and "." or ".." there is a dot segment that URL
+  // resolution removes (RFC 3986 5.2.4; percent-encoding does not help, %2E is the same segment).
+  if (value === '.' || value === '..') return 'must not be "." or ".." (they cannot be a URL path segment)';
   return undefined;
 }
 

@@ -53,8 +53,8 @@ export const requestIdSchema = z
   .meta({
     minLength: 1,
     maxLength: MAX_REQUEST_ID_LENGTH,
-    pattern: `^[^\\s${CONTROL}]+$`,
-    description: `The idempotency key: 1 to ${MAX_REQUEST_ID_LENGTH} characters, no whitespace or control characters.`,
+    pattern: `^(?!\\.{1,2}$)[^\\s${CONTROL}]+$`,
+    description: `The idempotency key: 1 to ${MAX_REQUEST_ID_LENGTH} characters, no whitespace or control characters, not "." or "..".`,
   });
 
 /** zod's address pattern (emailProblem's), led by a look-ahead for the limit before the "@" (it allows one "@"). */

@@ -17,7 +17,19 @@ const BASE = '/api/v1/notifications';
 
 /** The location of a notification's status resource; ids are path-encoded so any id round-trips. */
 export function statusPath(requestId: string): string {
-  return `${BASE}/${encodeURIComponent(requestId)}/`;
+  return `${BASE}/${pathSegment(requestId)}/`;
+}
+
+/**
+ * A request_id as one path segment that comes back as itself: `list` (any case) would name the
+ * list route, so its first letter is percent-encoded, which the router decodes back into the
+ * `:request_id` parameter. (`.` and `..` are refused at validation: no encoding survives URL
+ * resolution for them.)
+ */
+function pathSegment(requestId: string): string {
+  const encoded = encodeURIComponent(requestId);
+  if (encoded.toLowerCase() !== 'list') return encoded;
+  return `%${encoded.charCodeAt(0).toString(16).toUpperCase()}${encoded.slice(1)}`;
 }
 
 /**
