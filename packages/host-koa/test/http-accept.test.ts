@@ -47,7 +47,10 @@ describe('POST /api/v1/notifications/', () => {
       expect(res.status, id).toBe(422);
       expectFailure(res.body, 'VALIDATION_FAILED');
       expect(res.body.error.details).toEqual([
-        { path: 'request_id', message: 'request_id must not be "." or ".." (they cannot be a URL path segment)' },
+        {
+          path: 'request_id',
+          message: 'request_id must not be "." or ".." (they cannot be a URL path segment)',
+        },
       ]);
     }
   });
