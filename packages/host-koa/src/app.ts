@@ -3,6 +3,7 @@ import type { Logger } from '@notify/email-core';
 import { type EmailEngine, NotifyError, type RateLimiter } from '@notify/email-core';
 import Koa from 'koa';
 import { createKeyChecker } from './auth.js';
+import { logConnectionError } from './client-error.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { registerOpenApiRoute } from './openapi/index.js';
 import { requestContext } from './request-context.js';
@@ -52,7 +53,7 @@ export function createApp(options: AppOptions): Koa {
 
   const app = new Koa<RequestState>();
   // Every error is answered and logged by requestContext; this only sees socket-level failures.
-  app.on('error', (error: unknown) => options.logger.warn({ err: error }, 'http connection error'));
+  app.on('error', logConnectionError(options.logger));
 
   const router = new Router<RequestState>();
   registerHealthRoutes(router, options.engine);

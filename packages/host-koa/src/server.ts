@@ -1,6 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Logger, silentLogger } from '@notify/email-core';
 import type Koa from 'koa';
+import { answerClientError } from './client-error.js';
 
 export interface HttpServerOptions {
   /** TCP port; 0 picks a free ephemeral port (tests). */
@@ -9,6 +11,8 @@ export interface HttpServerOptions {
   host?: string | undefined;
   /** How long `close()` waits for in-flight requests before cutting connections; default 10 000 ms. */
   drainTimeoutMs?: number | undefined;
+  /** Where refused malformed requests are logged (one short line each); default silent. */
+  logger?: Logger | undefined;
 }
 
 export interface RunningHttpServer {
@@ -39,6 +43,8 @@ export async function startHttpServer(app: Koa, options: HttpServerOptions): Pro
     if (closing) sayGoodbye(res);
     void handle(req, res);
   });
+
+  server.on('clientError', answerClientError(options.logger ?? silentLogger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

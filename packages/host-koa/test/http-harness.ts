@@ -96,6 +96,7 @@ export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarn
     port: 0,
     host: '127.0.0.1',
     drainTimeoutMs: options.drainTimeoutMs,
+    logger,
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
 

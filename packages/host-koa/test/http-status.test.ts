@@ -29,7 +29,7 @@ describe('the HTTP status of each error code', () => {
                     ? [429]
                     : kind === 'conflict'
                       ? [409, 422]
-                      : [400, 405, 413, 415, 422];
+                      : [400, 405, 408, 413, 415, 422, 431];
       expect(expected, `${code} (${kind}) → ${status}`).toContain(status);
       // What the client may read is decided by the kind, and the status must not contradict it.
       expect(new NotifyError(code, 'x').forCaller, code).toBe(status < 500);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import {
   createEmailEngine,
@@ -71,6 +72,7 @@ async function startService(): Promise<Service> {
   const server: RunningHttpServer = await startHttpServer(createApp({ engine: runtime, logger }), {
     port: 0,
     host: '127.0.0.1',
+    logger,
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const call: Service['call'] = async (path, init) => {
@@ -294,6 +296,30 @@ describe('audit: a notification through API, queue, worker, mail and callback', 
     await untilStatus(service, body.request_id as string, 'delivered');
     const mail = service.transport.sent.find((m) => m.headers?.['X-Request-ID'] === body.request_id);
     expect(mail?.headers?.['X-Correlation-ID']).toBe(generated);
+  });
+
+  it('logs a request the HTTP parser refused in one short line, without its bytes', async () => {
+    const { port } = new URL(service.baseUrl);
+    const before = service.rawLogs.length;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', reject);
+      socket.on('close', () => resolve());
+      socket.resume();
+      socket.end(
+        'POST /api/v1/notifications/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer audit-secret-key-0123456789\r\n' +
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{"email":"leak@audit.example"}\r\n0\r\n\r\n',
+      );
+    });
+    await until(
+      () => service.rawLogs.slice(before).some((l) => l.includes('Malformed HTTP request refused')),
+      5000,
+    );
+    const lines = service.rawLogs.slice(before).join('\n');
+    expect(lines).not.toContain('audit-secret-key');
+    expect(lines).not.toContain('leak@audit.example');
+    expect(lines).not.toContain('rawPacket');
+    expect(lines).not.toMatch(/"stack"/);
   });
 
   it('never writes a recipient address into the logs by default', async () => {

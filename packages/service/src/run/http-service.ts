@@ -40,6 +40,7 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
       port: config.http.port,
       host: config.http.host,
       drainTimeoutMs: Math.floor(config.process.shutdownTimeoutMs / 3),
+      logger,
     }).catch((error: unknown) => {
       throw listenFailure(error, config.http.port, config.http.host);
     });
