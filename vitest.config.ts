@@ -16,7 +16,11 @@ const SERVICE_SUITES: Record<string, { port: number; globs: string[] }> = {
   Redis: { port: 6379, globs: ['packages/adapter-redis/test/**/*.test.ts'] },
 };
 /** Suites that need the whole stack (PostgreSQL and RabbitMQ). */
-const STACK_GLOBS = ['packages/*/test/**/*.stack.test.ts', 'examples/*/test/**/*.stack.test.ts'];
+const STACK_GLOBS = [
+  'packages/*/test/**/*.stack.test.ts',
+  'examples/*/test/**/*.stack.test.ts',
+  'checks/**/*.stack.test.ts',
+];
 
 function reachable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
