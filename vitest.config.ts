@@ -14,6 +14,8 @@ const SERVICE_SUITES: Record<string, { port: number; globs: string[] }> = {
   PostgreSQL: { port: 5432, globs: ['packages/adapter-postgres/test/**/*.test.ts'] },
   RabbitMQ: { port: 5672, globs: ['packages/adapter-amqp/test/**/*.test.ts'] },
   Redis: { port: 6379, globs: ['packages/adapter-redis/test/**/*.test.ts'] },
+  // test-support/postfix/setup.sh; its plain listener.
+  Postfix: { port: 2525, globs: ['packages/*/test/**/*.postfix.test.ts'] },
 };
 /** Suites that need the whole stack (PostgreSQL and RabbitMQ). */
 const STACK_GLOBS = [

@@ -78,6 +78,10 @@ export interface SmtpPeer {
   readonly messages: ReceivedMessage[];
   /** SMTP sessions started (a pooled client should open few). */
   readonly sessionCount: number;
+  /** Sessions that have ended, however they ended. */
+  readonly closedSessions: number;
+  /** Sessions the client ended politely with QUIT (counted from the server's 221 replies). */
+  readonly quits: number;
   readonly mode: SmtpPeerMode;
   /** Accept every recipient (the default). */
   accept(): void;
@@ -128,6 +132,8 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   const heldSockets = new Set<net.Socket>();
   let mode: SmtpPeerMode = { kind: 'accept' };
   let sessionCount = 0;
+  let closedSessions = 0;
+  let quits = 0;
   const rules: RecipientRule[] = [];
   const rejections = new Map<string, number>();
   const ruleHits = new Map<RecipientRule, Map<string, number>>();
@@ -136,8 +142,19 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   // never answered with 250, so, like a server that crashed mid-transaction, it keeps nothing.
   let drops = 0;
 
+  const ignore = () => {};
   const smtp = new SMTPServer({
-    logger: false,
+    // Only the server's replies are read: a 221 is its answer to QUIT and to nothing else.
+    logger: {
+      trace: ignore,
+      info: ignore,
+      warn: ignore,
+      error: ignore,
+      fatal: ignore,
+      debug(meta: { tnx?: string }, format: string, payload?: unknown) {
+        if (meta?.tnx === 'send' && format === 'S:' && /^221\b/.test(String(payload))) quits += 1;
+      },
+    },
     banner: 'notify-email test peer',
     authOptional: auth === 'none',
     allowInsecureAuth: true,
@@ -147,6 +164,9 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     onConnect(_session, callback) {
       sessionCount += 1;
       callback();
+    },
+    onClose() {
+      closedSessions += 1;
     },
     onAuth(credentials, _session, callback) {
       if (
@@ -261,6 +281,12 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     messages,
     get sessionCount() {
       return sessionCount;
+    },
+    get closedSessions() {
+      return closedSessions;
+    },
+    get quits() {
+      return quits;
     },
     get mode() {
       return mode;

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type Clock,
@@ -11,6 +11,9 @@ import {
   systemClock,
 } from '@notify/email-core';
 import { composeMessage, nextBoundary } from './mime-message.js';
+
+/** Makes each temporary file name unique within the process. */
+let temporaryCounter = 0;
 
 export interface EmlFileTransportOptions {
   /** Folder the `.eml` files are written to; created on first use. */
@@ -76,20 +79,36 @@ export class EmlFileTransport implements MailTransport {
     return { messageId: message.messageId, response: `250 written to ${file}`, accepted: [message.to] };
   }
 
-  /** `wx` never overwrites: a resend of the same request in the same millisecond gets a suffix. */
+  /**
+   * A file appears whole or not at all, as in a Maildir: the bytes go to a hidden temporary file
+   * first, then `link` gives them their name, which never overwrites (a resend of the same
+   * request in the same millisecond gets a suffix). A reader watching the folder never sees a
+   * half-written `.eml`.
+   */
   async #writeNew(base: string, content: Buffer): Promise<string> {
-    for (let n = 0; ; n += 1) {
-      const file = join(this.#directory, n === 0 ? `${base}.eml` : `${base}-${n}.eml`);
-      try {
-        await writeFile(file, content, { flag: 'wx' });
-        return file;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new NotifyError('SMTP_TRANSIENT', `could not write ${file}: ${(error as Error).message}`, {
-            cause: error,
-          });
+    temporaryCounter += 1;
+    const temporary = join(this.#directory, `.${base}.${process.pid}.${temporaryCounter}.tmp`);
+    try {
+      await writeFile(temporary, content, { flag: 'wx' });
+      for (let n = 0; ; n += 1) {
+        const file = join(this.#directory, n === 0 ? `${base}.eml` : `${base}-${n}.eml`);
+        try {
+          await link(temporary, file);
+          return file;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
       }
+    } catch (error) {
+      throw new NotifyError(
+        'SMTP_TRANSIENT',
+        `could not write to ${this.#directory}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      await rm(temporary, { force: true });
     }
   }
 

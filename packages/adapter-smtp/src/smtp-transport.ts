@@ -7,14 +7,15 @@ import {
   type SendResult,
 } from '@notify/email-core';
 import type { Transporter } from 'nodemailer';
-import SMTPPool from 'nodemailer/lib/smtp-pool';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { toSendMailOptions } from './mail-options.js';
 import { type ComposedMessage, composeMessage, nextBoundary } from './mime-message.js';
+import { PoliteSmtpPool } from './polite-pool.js';
 import { toSmtpNotifyError } from './smtp-error.js';
 import { type ResolvedSmtpOptions, resolveSmtpOptions, type SmtpTransportOptions } from './smtp-options.js';
 
 function createPool(options: ResolvedSmtpOptions): SMTPPool {
-  return new SMTPPool({
+  return new PoliteSmtpPool({
     host: options.host,
     port: options.port,
     secure: options.secure,
@@ -96,7 +97,7 @@ export class SmtpMailTransport implements MailTransport {
     }
   }
 
-  /** Closes idle pool connections; a delivery in progress finishes first. Idempotent. */
+  /** Closes idle pool connections (each says QUIT); a delivery in progress finishes first. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,36 @@ describe('EmlFileTransport', () => {
     expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]?.address : undefined).toBe(
       'ada@example.test',
     );
+  });
+
+  it('never shows a half-written .eml to a reader watching the folder', async () => {
+    const transport = createEmlFileTransport({ directory: root });
+    // Big enough to take several writes: a file created first and filled after would be seen short.
+    const big = { ...mail, html: `<p>${'x'.repeat(4 * 1024 * 1024)}</p>`, text: undefined };
+    const sizes: number[] = [];
+    const reads: Promise<void>[] = [];
+    const watcher = watch(root, (_event, name) => {
+      if (typeof name !== 'string' || !name.endsWith('.eml')) return;
+      reads.push(
+        readFile(join(root, name)).then(
+          (bytes) => void sizes.push(bytes.length),
+          () => {},
+        ),
+      );
+    });
+    try {
+      for (let n = 0; n < 5; n++) await transport.send(big);
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(reads);
+    } finally {
+      watcher.close();
+    }
+    const files = await readdir(root);
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(5);
+    expect(files.filter((f) => !f.endsWith('.eml'))).toEqual([]);
+    const full = (await readFile(join(root, files[0]!))).length;
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes.every((size) => size === full)).toBe(true);
   });
 
   it('writes the very bytes the SMTP transport sends, but for the Date and the boundary', async () => {

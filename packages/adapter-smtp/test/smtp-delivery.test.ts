@@ -6,6 +6,7 @@ import {
   type SmtpPeerOptions,
   startSmtpPeer,
 } from '../../../test-support/smtp-peer.js';
+import { until } from '../../../test-support/wait.js';
 import { createSmtpTransport, type SmtpMailTransport, type SmtpTransportOptions } from '../src/index.js';
 
 let peer: SmtpPeer | undefined;
@@ -140,6 +141,28 @@ describe('SmtpMailTransport delivery', () => {
     expect(received).toHaveLength(200);
     // pooled: a handful of SMTP sessions carried all 200 messages
     expect(peer.sessionCount).toBeLessThanOrEqual(4);
+  });
+
+  it('says QUIT on every connection it lets go: recycled after maxMessages, and idle at close()', async () => {
+    const { peer, transport } = await setup({}, { maxConnections: 1, maxMessages: 2 });
+    for (let n = 0; n < 5; n++) await transport.send(message(n));
+    // Two connections used up (2 + 2 messages) and recycled; the third carried the fifth.
+    await until(() => peer.closedSessions === 2, 5_000, 'the two used-up sessions to end');
+    expect(peer.sessionCount).toBe(3);
+    expect(peer.quits).toBe(2);
+    await transport.close();
+    await until(() => peer.closedSessions === 3, 5_000, 'the last session to end');
+    expect(peer.quits).toBe(3);
+  });
+
+  it('says QUIT at close() after a refused recipient left the session reset', async () => {
+    const { peer, transport } = await setup();
+    peer.reject(550, 'No such user', 1);
+    await expect(transport.send(message(1))).rejects.toThrow();
+    await transport.send(message(2));
+    await transport.close();
+    await until(() => peer.closedSessions === peer.sessionCount, 5_000, 'every session to end');
+    expect(peer.quits).toBe(peer.sessionCount);
   });
 
   it('verify() succeeds against a live server', async () => {
