@@ -1,5 +1,6 @@
-import type { NewNotification } from '@notify/email-core';
+import type { NewNotification, NotificationEvent } from '@notify/email-core';
 import type { RunStatement } from './batch-statement.js';
+import { toEventRecord } from './event-log.js';
 import { GroupCommit } from './group-commit.js';
 import { NOTIFICATION_COLUMNS, type NotificationRow, toInsertValues } from './row-mapping.js';
 
@@ -14,16 +15,36 @@ export interface InsertBatcherSettings {
 const MAX_PARAMETERS = 65_535;
 export const MAX_ROWS_PER_INSERT = Math.floor(MAX_PARAMETERS / NOTIFICATION_COLUMNS.length);
 
-function insertSql(rows: number): string {
+/**
+ * With events, the INSERT is a data-modifying CTE and the events go in with it, in the same
+ * statement: each joined to the row it reports, so a row that conflicted (and was not written)
+ * writes no event. `$last` is the events, as JSON.
+ */
+function insertSql(rows: number, withEvents: boolean): string {
   const width = NOTIFICATION_COLUMNS.length;
   const tuples = Array.from(
     { length: rows },
     (_, r) => `(${NOTIFICATION_COLUMNS.map((_, c) => `$${r * width + c + 1}`).join(', ')})`,
   );
-  return `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(', ')})
+  const insert = `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(', ')})
   VALUES ${tuples.join(', ')}
   ON CONFLICT (request_id) DO NOTHING
   RETURNING *`;
+  if (!withEvents) return insert;
+  return `WITH inserted AS (${insert}),
+  events AS (
+    INSERT INTO notification_events (id, type, request_id, created_at, data)
+    SELECT e.event_id, e.event_type, inserted.request_id, e.event_at, e.event_data
+      FROM json_to_recordset($${rows * width + 1}::json)
+           AS e(notification_id uuid, event_id text, event_type text, event_at timestamptz, event_data jsonb)
+      JOIN inserted ON inserted.id = e.notification_id
+  )
+  SELECT * FROM inserted`;
+}
+
+interface InsertItem {
+  notification: NewNotification;
+  event: NotificationEvent | undefined;
 }
 
 /**
@@ -37,29 +58,34 @@ function insertSql(rows: number): string {
  * one PostgreSQL kept is told `created` and the other is not.
  */
 export class InsertBatcher {
-  private readonly batches: GroupCommit<NewNotification, NotificationRow | null>;
+  private readonly batches: GroupCommit<InsertItem, NotificationRow | null>;
 
   constructor(run: RunStatement, settings: InsertBatcherSettings) {
     this.batches = new GroupCommit(
-      async (notifications) => {
-        const rows = await run(
-          insertSql(notifications.length),
-          notifications.flatMap((n) => toInsertValues(n)),
+      async (items) => {
+        const events = items.flatMap(({ notification, event }) =>
+          event === undefined ? [] : [{ notification_id: notification.id, ...toEventRecord(event) }],
         );
+        const values = items.flatMap(({ notification }) => toInsertValues(notification));
+        if (events.length > 0) values.push(JSON.stringify(events));
+        const rows = await run(insertSql(items.length, events.length > 0), values);
         const created = new Map(rows.map((row) => [row.id, row]));
-        return notifications.map((n) => created.get(n.id) ?? null);
+        return items.map(({ notification }) => created.get(notification.id) ?? null);
       },
       {
         maxItems: settings.maxRows,
         maxConcurrent: settings.maxConcurrent,
-        keyOf: (n) => n.requestId,
+        keyOf: ({ notification }) => notification.requestId,
         onePerKey: false,
       },
     );
   }
 
-  /** Inserts unless the request_id exists; resolves with the stored row, or null on a conflict. */
-  insert(notification: NewNotification): Promise<NotificationRow | null> {
-    return this.batches.submit(notification);
+  /**
+   * Inserts unless the request_id exists, with its event when given (written only with the row);
+   * resolves with the stored row, or null on a conflict.
+   */
+  insert(notification: NewNotification, event?: NotificationEvent): Promise<NotificationRow | null> {
+    return this.batches.submit({ notification, event });
   }
 }

@@ -7,6 +7,7 @@ import type {
   ListResult,
   NewNotification,
   Notification,
+  NotificationEvent,
   NotificationPatch,
   NotificationStore,
   NotificationStoreCapabilities,
@@ -18,6 +19,7 @@ import pg from 'pg';
 import type { RunStatement } from './batch-statement.js';
 import { claimBatch } from './claim-batch.js';
 import { toStoreError } from './errors.js';
+import { PostgresEventLog } from './event-log.js';
 import { GroupCommit } from './group-commit.js';
 import { InsertBatcher } from './insert-batcher.js';
 import { buildListSql } from './list-query.js';
@@ -55,6 +57,10 @@ const STRANDED_SQL = `
 export class PostgresNotificationStore implements NotificationStore {
   readonly capabilities: NotificationStoreCapabilities = { durable: true, shared: true };
   readonly pool: pg.Pool;
+  /** The `notification_events` table, written by insert and update with their changes. */
+  readonly events: PostgresEventLog = new PostgresEventLog((operation, text, values) =>
+    this.rows(operation, text, values),
+  );
   private readonly ownsPool: boolean;
   private readonly settings: ResolvedPostgresStoreOptions;
   private readonly clock: Clock;
@@ -108,9 +114,9 @@ export class PostgresNotificationStore implements NotificationStore {
     }
   }
 
-  async insert(notification: NewNotification): Promise<InsertResult> {
-    // Concurrent inserts share one statement and one commit (insert-batcher.ts).
-    const inserted = await this.inserts.insert(notification);
+  async insert(notification: NewNotification, event?: NotificationEvent): Promise<InsertResult> {
+    // Concurrent inserts share one statement and one commit (insert-batcher.ts), events included.
+    const inserted = await this.inserts.insert(notification, event);
     if (inserted) return { created: true, notification: fromRow(inserted) };
     // ON CONFLICT DO NOTHING waited for the competing insert to commit, so this read sees it.
     const existing = await this.getByRequestId(notification.requestId);

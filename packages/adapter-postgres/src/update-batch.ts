@@ -1,5 +1,6 @@
 import type { NotificationPatch, UpdateGuard } from '@notify/email-core';
 import { byBatchIndex, type IndexedRow, type RunStatement } from './batch-statement.js';
+import { toEventRecord } from './event-log.js';
 import type { NotificationRow } from './row-mapping.js';
 
 /** One guarded update, as `NotificationStore.update` takes it. */
@@ -29,7 +30,10 @@ const PATCH_FIELDS = [
 // Each update applies only where its own guard holds, as the single-row form did: the status is
 // one of the guard's and, when the guard names one, the lease is still that owner's. The ANY($2)
 // is for the planner, as in claim-batch.ts: the unique index instead of a scan of the table.
+// With the update goes the event of each item that carries one, in the same statement (a
+// data-modifying CTE), and only for the rows the update wrote.
 const UPDATE_BATCH_SQL = `
+  WITH updated AS (
   UPDATE notifications n
      SET ${PATCH_FIELDS.map(
        ([, column], bit) =>
@@ -40,11 +44,20 @@ const UPDATE_BATCH_SQL = `
     FROM json_to_recordset($1::json) AS u(
            batch_index int, request_id text, guard_status text[], guard_owner text, mask int,
            ${PATCH_FIELDS.map(([, column, type]) => `${column} ${type}`).join(', ')},
-           updated_at timestamptz, history jsonb)
+           updated_at timestamptz, history jsonb,
+           event_id text, event_type text, event_at timestamptz, event_data jsonb)
    WHERE n.request_id = ANY($2::text[]) AND n.request_id = u.request_id
      AND n.status = ANY(u.guard_status)
      AND (u.guard_owner IS NULL OR n.lease_owner = u.guard_owner)
-  RETURNING u.batch_index, n.*`;
+  RETURNING u.batch_index, u.event_id AS event_id_, u.event_type AS event_type_,
+            u.event_at AS event_at_, u.event_data AS event_data_, n.*
+  ),
+  events AS (
+    INSERT INTO notification_events (id, type, request_id, created_at, data)
+    SELECT event_id_, event_type_, request_id, event_at_, event_data_
+      FROM updated WHERE event_id_ IS NOT NULL
+  )
+  SELECT * FROM updated`;
 
 /**
  * Applies a batch of guarded updates (distinct request_ids) in one statement; each item's updated
@@ -63,6 +76,7 @@ export async function updateBatch(
       guard_owner: guard.leaseOwner ?? null,
       updated_at: patch.updatedAt ?? now(),
       history: patch.appendHistory ? [patch.appendHistory] : null,
+      ...(patch.event === undefined ? {} : toEventRecord(patch.event)),
     };
     let mask = 0;
     PATCH_FIELDS.forEach(([field, column], bit) => {

@@ -1,4 +1,4 @@
-import { notificationStoreContract } from '@notify/email-core/testing';
+import { eventLogContract, notificationStoreContract } from '@notify/email-core/testing';
 import { afterAll, beforeAll, it } from 'vitest';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createTestDatabase } from '../../../test-support/postgres.js';
@@ -17,7 +17,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-notificationStoreContract(it, async () => {
+async function makeStore() {
   const target = new URL(db.url);
   const proxy = await startCuttableProxy(Number(target.port || 5432), target.hostname);
   const viaProxy = new URL(db.url);
@@ -36,4 +36,8 @@ notificationStoreContract(it, async () => {
       await proxy.close();
     },
   };
-});
+}
+
+notificationStoreContract(it, makeStore);
+// The same store writes its events with its changes; `store.events` reads them.
+eventLogContract(it, makeStore);

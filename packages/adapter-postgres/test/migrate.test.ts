@@ -25,11 +25,16 @@ describe('migrate', () => {
   it('applies 0001 exactly once when several processes migrate at the same moment', async () => {
     const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ connectionString: db.url })));
     const applied = results.flatMap((r) => r.applied);
-    expect(applied).toEqual(['0001_create_notifications', '0002_failed_triage_indexes']);
+    expect(applied).toEqual([
+      '0001_create_notifications',
+      '0002_failed_triage_indexes',
+      '0003_notification_events',
+    ]);
     const { rows } = await pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
     expect(rows).toEqual([
       { version: '0001', name: '0001_create_notifications' },
       { version: '0002', name: '0002_failed_triage_indexes' },
+      { version: '0003', name: '0003_notification_events' },
     ]);
     const table = await pool.query("SELECT to_regclass('public.notifications') AS t");
     expect(table.rows[0].t).toBe('notifications');
@@ -95,7 +100,7 @@ describe('migrate', () => {
       const half = await pool.query("SELECT to_regclass('public.half_done') AS t");
       expect(half.rows[0].t).toBeNull();
       const versions = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002']);
+      expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002', '0003']);
     } finally {
       await rm(dir, { recursive: true });
     }

@@ -8,6 +8,7 @@ import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { registerOpenApiRoute } from './openapi/index.js';
 import { requestContext } from './request-context.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import type { RequestState } from './state.js';
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions): Koa {
     bodyLimitBytes,
   });
   registerDeadLetterRoutes(router, { engine: options.engine, bodyLimitBytes });
+  registerEventRoutes(router, { engine: options.engine });
 
   app.use(requestContext(options.logger));
   if (apiKeys.length > 0) {

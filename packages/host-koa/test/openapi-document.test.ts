@@ -2,11 +2,16 @@ import {
   acceptResultSchema,
   attemptViewSchema,
   bulkReplayResultSchema,
+  DEFAULT_EVENT_LIMIT,
   DEFAULT_LIST_LIMIT,
   deadLetterDetailViewSchema,
   deadLetterViewSchema,
+  EVENT_TYPES,
+  eventPageMetaSchema,
+  eventViewSchema,
   healthCheckSchema,
   healthReportSchema,
+  MAX_EVENT_LIMIT,
   MAX_LIST_LIMIT,
   NOTIFICATION_STATUSES,
   notificationHistoryViewSchema,
@@ -144,6 +149,8 @@ describe('GET /openapi.json', () => {
       ['DeadLetterDetail', deadLetterDetailViewSchema],
       ['ReplayedNotification', notificationHistoryViewSchema],
       ['BulkReplayResult', bulkReplayResultSchema],
+      ['Event', eventViewSchema],
+      ['EventPageMeta', eventPageMetaSchema],
     ];
     for (const [name, view] of views) {
       const properties = Object.keys(doc.components.schemas[name].properties).sort();
@@ -170,6 +177,17 @@ describe('GET /openapi.json', () => {
       default: DEFAULT_LIST_LIMIT,
     });
     expect(limit.description).toBe(limit.schema.description);
+
+    expect(doc.components.schemas.EventType.enum).toEqual([...EVENT_TYPES]);
+    expect(doc.components.schemas.Event.description).toBe(eventViewSchema.description);
+    const eventLimit = doc.paths['/api/v1/events/'].get.parameters.find(
+      (p: { name: string }) => p.name === 'limit',
+    );
+    expect(eventLimit.schema).toMatchObject({
+      type: 'integer',
+      maximum: MAX_EVENT_LIMIT,
+      default: DEFAULT_EVENT_LIMIT,
+    });
   });
 
   it('has an example body that the real API accepts with 202, answered as documented', async () => {
@@ -221,6 +239,10 @@ describe('GET /openapi.json', () => {
     expect(codes('/api/v1/notifications/{request_id}/retry/', 'post')).toEqual(
       ['202', '401', '404', '409', '500', '503'].sort(),
     );
+    expect(codes('/api/v1/notifications/{request_id}/events/', 'get')).toEqual(
+      ['200', '401', '404', '500', '503'].sort(),
+    );
+    expect(codes('/api/v1/events/', 'get')).toEqual(['200', '401', '422', '500', '503'].sort());
     expect(codes('/health/', 'get')).toEqual(['200', '503']);
   });
 });

@@ -1,17 +1,26 @@
-import { NotifyError, parseBulkReplay, parseDeadLetterQuery, parseListQuery } from '@notify/email-core';
+import {
+  NotifyError,
+  parseBulkReplay,
+  parseDeadLetterQuery,
+  parseEventQuery,
+  parseListQuery,
+} from '@notify/email-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createOpenApiDocument } from '../src/openapi/index.js';
 
 /*
- * The list query, the dead-letter query and the bulk replay body are documented from the core's
- * schemas (packages/core/src/validation/list-query.ts, packages/core/src/application/dead-letter-query.ts), whose
+ * The list query, the dead-letter query, the event query and the bulk replay body are documented
+ * from the core's schemas (packages/core/src/validation/list-query.ts,
+ * packages/core/src/application/dead-letter-query.ts, packages/core/src/validation/event-query.ts), whose
  * rules are refinements with the same rules declared beside them as JSON-Schema facts. Each case
  * must get the same verdict from the document and from the core's parser.
  *
  * Left out by design: an empty query value counts as absent for the core (a client following the
  * document never sends one), `null` in the bulk body counts as not given, and a tool that coerces
- * query strings may read `1e2` as 100 where the core reads decimal digits only.
+ * query strings may read `1e2` as 100 where the core reads decimal digits only. `since` is a
+ * `date-time` format, which these validators do not check, and whether a cursor is one the API
+ * handed out only the event log can say: for both only what the schema states is compared here.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is JSON, walked freely
@@ -90,6 +99,29 @@ const queries: Array<{
       ['error_code', 'A'.repeat(65), false],
       ['error_code', 'smtp_permanent', false],
       ['error_code', '_SMTP', false],
+    ],
+  },
+  {
+    path: '/api/v1/events/',
+    parse: parseEventQuery,
+    cases: [
+      ['type', 'notification.accepted', true],
+      ['type', 'notification.delivered,notification.failed', true],
+      ['type', 'suppression.created', true],
+      ['type', 'nope', false],
+      ['type', 'notification.accepted,', false],
+      ['type', 'Notification.Accepted', false],
+      ['type', 'notification.accepted,,notification.failed', false],
+      ['since', '2026-12-04T10:00:00Z', true],
+      ['since', '2026-12-04T10:00:00.123+02:00', true],
+      ['cursor', 'c'.repeat(200), true],
+      ['cursor', 'c'.repeat(201), false],
+      ['limit', '1', true],
+      ['limit', '1000', true],
+      ['limit', '0', false],
+      ['limit', '1001', false],
+      ['limit', '2.5', false],
+      ['limit', 'ten', false],
     ],
   },
 ];

@@ -19,6 +19,7 @@ describe('notify-migrate CLI', () => {
       expect(first.out).toEqual([
         'notify-migrate: applied 0001_create_notifications',
         'notify-migrate: applied 0002_failed_triage_indexes',
+        'notify-migrate: applied 0003_notification_events',
       ]);
       const second = capture();
       expect(await runMigrateCli({ DATABASE_URL: db.url }, second.io)).toBe(MIGRATE_EXIT.ok);

@@ -3,6 +3,7 @@ import { NotifyError } from '../domain/errors.js';
 import type { NewNotification } from '../domain/notification.js';
 import { parseAcceptBody, payloadFingerprint } from '../validation/index.js';
 import type { EngineContext } from './engine-context.js';
+import { notificationEvent } from './notification-events.js';
 import { messageFor } from './outbox-relay.js';
 import { guardStore } from './store-errors.js';
 import type { AcceptCommand, AcceptResult } from './views.js';
@@ -44,7 +45,9 @@ export async function acceptNotification(ctx: EngineContext, command: AcceptComm
     updatedAt: now,
     deliveredAt: null,
   };
-  const inserted = await guardStore('store the notification', () => ctx.store.insert(record));
+  // The accepted event is written with the record, or not at all (a replay writes none).
+  const accepted = notificationEvent('notification.accepted', record, {}, null, now);
+  const inserted = await guardStore('store the notification', () => ctx.store.insert(record, accepted));
   const stored = inserted.notification;
   if (!inserted.created) {
     if (stored.payloadHash !== payloadHash) {

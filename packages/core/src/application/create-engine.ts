@@ -3,6 +3,7 @@ import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
 import { TemplateRenderer } from '../rendering/template-renderer.js';
+import type { EventListQuery } from '../validation/event-query.js';
 import { acceptNotification } from './accept-notification.js';
 import type { BulkReplayCommand, DeadLetterListQuery } from './dead-letter-query.js';
 import { getDeadLetter, listDeadLetters, replayDeadLetter } from './dead-letters.js';
@@ -11,6 +12,7 @@ import type { EngineContext, EngineDependencies } from './engine-context.js';
 import { type EngineOptions, resolveEngineOptions } from './engine-options.js';
 import { getNotification } from './get-notification.js';
 import { health } from './health.js';
+import { getTimeline, listEvents } from './list-events.js';
 import { listNotifications } from './list-notifications.js';
 import { MailBreaker } from './mail-breaker.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -75,6 +77,8 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     processNotification: (message: QueueMessage) => processNotification(ctx, message),
     getNotification: (requestId: string) => getNotification(ctx, requestId),
     listNotifications: (query: ListQuery) => listNotifications(ctx, query),
+    getTimeline: (requestId: string) => getTimeline(ctx, requestId),
+    listEvents: (query: EventListQuery) => listEvents(ctx, query),
     retryFailed: (requestId: string, correlationId?: string) => retryFailed(ctx, requestId, correlationId),
     health: () => health(ctx),
     listDeadLetters: (query: DeadLetterListQuery) => listDeadLetters(ctx, query),

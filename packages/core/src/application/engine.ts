@@ -1,10 +1,12 @@
 import type { QueueMessage } from '../ports/notification-queue.js';
+import type { EventListQuery } from '../validation/event-query.js';
 import type { BulkReplayCommand, DeadLetterListQuery } from './dead-letter-query.js';
 import type {
   DeadLetterDetailView,
   DeadLetterListOutput,
   NotificationHistoryView,
 } from './dead-letter-views.js';
+import type { EventListOutput, EventView } from './event-views.js';
 import type { BulkReplayResult } from './replay-dead-letters.js';
 import type {
   AcceptCommand,
@@ -28,6 +30,10 @@ export interface EmailEngine {
   processNotification(message: QueueMessage): Promise<ProcessOutcome>;
   getNotification(requestId: string): Promise<NotificationView>;
   listNotifications(query: ListQuery): Promise<ListOutput>;
+  /** The notification's events, oldest first; NOT_FOUND when unknown. */
+  getTimeline(requestId: string): Promise<EventView[]>;
+  /** Every event, oldest first, by cursor (`type`, `since`, `cursor`, `limit`, raw query values). */
+  listEvents(query: EventListQuery): Promise<EventListOutput>;
   /** failed → queued with a fresh attempt budget; history kept. */
   retryFailed(requestId: string, correlationId?: string): Promise<NotificationView>;
   health(): Promise<HealthReport>;

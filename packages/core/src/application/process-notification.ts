@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { classifyError } from '../domain/classify-error.js';
 import { NotifyError } from '../domain/errors.js';
+import type { EventType } from '../domain/events.js';
 import type { Notification, NotificationPatch } from '../domain/notification.js';
 import { assertTransition, isFinalStatus } from '../domain/status-machine.js';
 import { type Logger, withBindings } from '../ports/logger.js';
@@ -8,6 +9,7 @@ import type { QueueMessage } from '../ports/notification-queue.js';
 import type { Template } from '../ports/template-source.js';
 import { messageIdFor } from '../rendering/message-id.js';
 import type { EngineContext } from './engine-context.js';
+import { notificationEvent } from './notification-events.js';
 import { messageFor } from './outbox-relay.js';
 import type { ProcessOutcome } from './views.js';
 
@@ -157,7 +159,7 @@ class Attempt {
 
   async delivered(): Promise<ProcessOutcome> {
     const now = this.ctx.clock.now();
-    const stored = await this.writeWhileLeased({
+    const stored = await this.writeWhileLeased('notification.delivered', null, {
       status: 'delivered',
       attempts: this.attempt,
       error: null,
@@ -175,18 +177,22 @@ class Attempt {
   async defer(delayMs: number): Promise<ProcessOutcome> {
     await this.ctx.queue.publish([this.queueMessage()], { delayMs });
     const now = this.ctx.clock.now();
-    const stored = await this.write({
-      status: 'queued',
-      publishedAt: now,
-      nextAttemptAt: new Date(now.getTime() + delayMs),
-      appendHistory: {
-        attempt: this.attempt,
-        at: now,
-        outcome: 'deferred',
-        errorCode: 'CIRCUIT_OPEN',
-        error: 'SMTP circuit breaker open',
+    const stored = await this.write(
+      'notification.deferred',
+      { code: 'CIRCUIT_OPEN', message: 'SMTP circuit breaker open' },
+      {
+        status: 'queued',
+        publishedAt: now,
+        nextAttemptAt: new Date(now.getTime() + delayMs),
+        appendHistory: {
+          attempt: this.attempt,
+          at: now,
+          outcome: 'deferred',
+          errorCode: 'CIRCUIT_OPEN',
+          error: 'SMTP circuit breaker open',
+        },
       },
-    });
+    );
     this.log.info(
       { delay_ms: delayMs },
       'SMTP circuit open; notification deferred without counting an attempt',
@@ -198,21 +204,25 @@ class Attempt {
     const delayMs = this.ctx.retryPolicy.nextDelayMs(this.attempt);
     await this.ctx.queue.publish([this.queueMessage()], { delayMs });
     const now = this.ctx.clock.now();
-    const stored = await this.write({
-      status: 'retrying',
-      attempts: this.attempt,
-      error: error.message,
-      errorCode: error.code,
-      publishedAt: now,
-      nextAttemptAt: new Date(now.getTime() + delayMs),
-      appendHistory: {
-        attempt: this.attempt,
-        at: now,
-        outcome: 'retrying',
-        errorCode: error.code,
+    const stored = await this.write(
+      'notification.deferred',
+      { code: error.code, message: error.message },
+      {
+        status: 'retrying',
+        attempts: this.attempt,
         error: error.message,
+        errorCode: error.code,
+        publishedAt: now,
+        nextAttemptAt: new Date(now.getTime() + delayMs),
+        appendHistory: {
+          attempt: this.attempt,
+          at: now,
+          outcome: 'retrying',
+          errorCode: error.code,
+          error: error.message,
+        },
       },
-    });
+    );
     this.log.warn(
       { attempt: this.attempt, error_code: error.code, err: error, delay_ms: delayMs },
       'Transient failure; retry scheduled',
@@ -237,14 +247,18 @@ class Attempt {
       firstAttemptAt: firstAttemptAt(this.record) ?? now,
       failedAt: now,
     });
-    const stored = await this.write({
-      status: 'failed',
-      attempts: this.attempt,
-      error,
-      errorCode,
-      nextAttemptAt: null,
-      appendHistory: { attempt: this.attempt, at: now, outcome: 'failed', errorCode, error },
-    });
+    const stored = await this.write(
+      'notification.failed',
+      { code: errorCode, message: error },
+      {
+        status: 'failed',
+        attempts: this.attempt,
+        error,
+        errorCode,
+        nextAttemptAt: null,
+        appendHistory: { attempt: this.attempt, at: now, outcome: 'failed', errorCode, error },
+      },
+    );
     this.log.error({ attempt: this.attempt, error_code: errorCode, err: cause }, 'Notification failed');
     if (stored === null) return 'skipped';
     await this.notify(stored, 'failed', error);
@@ -257,12 +271,16 @@ class Attempt {
    * backoff, for as long as this claim's lease lasts (real time: the wait is real); then the
    * error surfaces and the lease-expiry path takes over.
    */
-  private async writeWhileLeased(patch: NotificationPatch): Promise<Notification | null> {
+  private async writeWhileLeased(
+    type: EventType,
+    detail: Record<string, unknown> | null,
+    patch: NotificationPatch,
+  ): Promise<Notification | null> {
     const leaseLeftMs = (this.record.leaseUntil?.getTime() ?? 0) - this.ctx.clock.now().getTime();
     const giveUpAt = Date.now() + leaseLeftMs;
     for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
       try {
-        return await this.write(patch);
+        return await this.write(type, detail, patch);
       } catch (error) {
         const outage = NotifyError.is(error) && error.code === 'STORE_UNAVAILABLE';
         if (!outage || Date.now() + pauseMs >= giveUpAt) throw error;
@@ -275,13 +293,22 @@ class Attempt {
     }
   }
 
-  /** The guarded write every outcome goes through; null when this claim no longer holds the record. */
-  private async write(patch: NotificationPatch): Promise<Notification | null> {
+  /**
+   * The guarded write every outcome goes through, with its event (written only if the write is);
+   * null when this claim no longer holds the record.
+   */
+  private async write(
+    type: EventType,
+    detail: Record<string, unknown> | null,
+    patch: NotificationPatch,
+  ): Promise<Notification | null> {
     if (patch.status !== undefined) assertTransition('processing', patch.status);
+    const now = this.ctx.clock.now();
+    const full: NotificationPatch = { ...patch, leaseOwner: null, leaseUntil: null, updatedAt: now };
     const stored = await this.ctx.store.update(
       this.record.requestId,
       { status: ['processing'], leaseOwner: this.leaseOwner },
-      { ...patch, leaseOwner: null, leaseUntil: null, updatedAt: this.ctx.clock.now() },
+      { ...full, event: notificationEvent(type, this.record, full, detail, now) },
     );
     if (stored === null) {
       this.log.warn(

@@ -1,5 +1,6 @@
 export * from './classify-error.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './notification.js';
 export * from './retry-policy.js';
 export * from './status-machine.js';

@@ -1,3 +1,5 @@
+import type { NotificationEvent } from './events.js';
+
 /**
  * The notification record: the source of truth for one email, and its own outbox entry
  * (`publishedAt` null = not yet handed to the queue).
@@ -72,4 +74,6 @@ export type NotificationPatch = Partial<
 > & {
   /** Appended to the history (never replaces it). */
   appendHistory?: AttemptRecord;
+  /** Written to the event log with the update, and only if the update applies. */
+  event?: NotificationEvent;
 };

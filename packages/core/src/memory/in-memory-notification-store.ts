@@ -1,4 +1,5 @@
 import { NotifyError } from '../domain/errors.js';
+import type { NotificationEvent } from '../domain/events.js';
 import type { NewNotification, Notification, NotificationPatch } from '../domain/notification.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
@@ -13,6 +14,7 @@ import type {
   StrandedQuery,
   UpdateGuard,
 } from '../ports/notification-store.js';
+import { InMemoryEventLog } from './in-memory-event-log.js';
 
 export interface InMemoryNotificationStoreOptions {
   /** Stamps `updatedAt` when a patch does not carry one. Default: the system clock. */
@@ -30,6 +32,8 @@ export class InMemoryNotificationStore implements NotificationStore {
   readonly capabilities: NotificationStoreCapabilities = { durable: false, shared: false };
   /** By request id. Protected so the test doubles can look at every record. */
   protected readonly records = new Map<string, Notification>();
+  /** Appended to in the same synchronous step as the change it reports. */
+  readonly events: InMemoryEventLog = new InMemoryEventLog(() => this.assertUsable());
   private readonly clock: Clock;
   private closed = false;
 
@@ -37,12 +41,13 @@ export class InMemoryNotificationStore implements NotificationStore {
     this.clock = options.clock ?? systemClock;
   }
 
-  async insert(notification: NewNotification): Promise<InsertResult> {
+  async insert(notification: NewNotification, event?: NotificationEvent): Promise<InsertResult> {
     this.assertUsable();
     const existing = this.records.get(notification.requestId);
     if (existing) return { created: false, notification: copy(existing) };
     const stored = copy(notification);
     this.records.set(stored.requestId, stored);
+    if (event !== undefined) this.events.append(event);
     return { created: true, notification: copy(stored) };
   }
 
@@ -100,6 +105,7 @@ export class InMemoryNotificationStore implements NotificationStore {
     }
     if (patch.updatedAt === undefined) record.updatedAt = this.clock.now();
     if (copied.appendHistory) record.history.push(copied.appendHistory);
+    if (copied.event !== undefined) this.events.append(copied.event);
     return copy(record);
   }
 

@@ -1,3 +1,4 @@
+export * from './in-memory-event-log.js';
 export * from './in-memory-mail-transport.js';
 export * from './in-memory-notification-queue.js';
 export * from './in-memory-notification-store.js';

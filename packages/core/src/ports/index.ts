@@ -1,4 +1,5 @@
 export * from './clock.js';
+export * from './event-log.js';
 export * from './logger.js';
 export * from './mail-transport.js';
 export * from './notification-queue.js';

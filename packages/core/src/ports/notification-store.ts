@@ -1,9 +1,11 @@
+import type { NotificationEvent } from '../domain/events.js';
 import type {
   NewNotification,
   Notification,
   NotificationPatch,
   NotificationStatus,
 } from '../domain/notification.js';
+import type { EventLog } from './event-log.js';
 
 export interface ListFilter {
   userId?: string;
@@ -72,8 +74,13 @@ export interface NotificationStoreCapabilities {
  */
 export interface NotificationStore {
   readonly capabilities: NotificationStoreCapabilities;
-  /** Inserts unless `requestId` exists; then returns the existing record untouched. Durable on return. */
-  insert(notification: NewNotification): Promise<InsertResult>;
+  /** The events this store wrote with its changes (`event` below), for reading. */
+  readonly events: EventLog;
+  /**
+   * Inserts unless `requestId` exists; then returns the existing record untouched. Durable on
+   * return. `event`, when given, is written in the same transaction, and only if the record was.
+   */
+  insert(notification: NewNotification, event?: NotificationEvent): Promise<InsertResult>;
   getByRequestId(requestId: string): Promise<Notification | null>;
   list(filter: ListFilter, page: ListPage): Promise<ListResult>;
   /**
@@ -82,7 +89,10 @@ export interface NotificationStore {
    * Returns the claimed record, or null when someone else holds it or it is final/unknown.
    */
   claim(request: ClaimRequest): Promise<Notification | null>;
-  /** Applies `patch` only if `guard` holds; returns the updated record, or null when the guard failed. */
+  /**
+   * Applies `patch` only if `guard` holds; returns the updated record, or null when the guard
+   * failed. `patch.event`, when given, is written in the same transaction, and only if the update was.
+   */
   update(requestId: string, guard: UpdateGuard, patch: NotificationPatch): Promise<Notification | null>;
   /** Sets `publishedAt` on the given records if they are still queued/retrying and unpublished. */
   markPublished(requestIds: string[], at: Date): Promise<void>;

@@ -4,6 +4,7 @@
 export * from './case-recorder.js';
 export * from './contract-runner.js';
 export * from './doubles/index.js';
+export * from './event-log/index.js';
 export * from './mail-transport/index.js';
 export * from './notification-queue/index.js';
 export * from './notification-store/index.js';

@@ -1,5 +1,6 @@
 import { acceptBodySchema, listQuerySchema, requestIdSchema } from '@notify/email-core';
 import { deadLetterPaths } from './dead-letter-paths.js';
+import { eventPaths } from './event-paths.js';
 import { componentSchemas, type Json, jsonSchema, queryParameters, SCHEMAS } from './json-schema.js';
 import { acceptRequestExample } from './request-example.js';
 
@@ -102,6 +103,7 @@ function listOperation(operationId: string, summary: string): Json {
  * without it.
  */
 export function createOpenApiDocument(version: string): Json {
+  const helpers = { json, ref, errorRef, apiFailures, requestIdParameter, bearer };
   return {
     openapi: '3.1.0',
     info: {
@@ -122,6 +124,10 @@ export function createOpenApiDocument(version: string): Json {
       {
         name: 'dead-letters',
         description: 'Failed notifications: list, inspect, replay (docs/dead-letters.md).',
+      },
+      {
+        name: 'events',
+        description: 'What happened to the notifications: one timeline, or every event by cursor.',
       },
       { name: 'health', description: 'Readiness and liveness; never need an API key, never rate limited.' },
       { name: 'meta', description: 'This document.' },
@@ -230,7 +236,8 @@ export function createOpenApiDocument(version: string): Json {
           },
         },
       },
-      ...deadLetterPaths({ json, ref, errorRef, apiFailures, requestIdParameter, bearer }),
+      ...deadLetterPaths(helpers),
+      ...eventPaths(helpers),
       '/health/': {
         get: {
           operationId: 'health',
