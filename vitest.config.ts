@@ -68,6 +68,8 @@ export default defineConfig(async () => {
       // the process tests spawn are not instrumented). The summary goes to the terminal (CI's log),
       // the per-file HTML report into coverage/ (git-ignored).
       coverage: {
+        // .ci/run sets NOTIFY_COVERAGE=1 around the README's own test command.
+        enabled: process.env.NOTIFY_COVERAGE === '1',
         provider: 'v8',
         include: ['packages/*/src/**/*.ts'],
         reporter: ['text-summary', 'html'],

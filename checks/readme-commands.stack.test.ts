@@ -1,7 +1,7 @@
 // The README's commands, read out of the README and run as written, in a fresh clone of this
 // repository (its committed state) in the temp folder: the quick start's install and start, its
 // curl, and the recipe for real infrastructure. The quick start's second command (install and
-// test) is what CI itself runs. Only the values a test must own are swapped: the port, and the
+// test) is what .ci/run itself runs, read out of the README the same way. Only the values a test must own are swapped: the port, and the
 // recipe's database, vhost and SMTP server (the README's point at a real server; here a database
 // that does not exist yet, so `--create-database` is exercised, a vhost and an SMTP peer of
 // this test's own).
