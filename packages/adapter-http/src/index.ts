@@ -1,3 +1,8 @@
+export {
+  assertWebhookUrlAllowed,
+  forbiddenAddressReason,
+  type WebhookUrlOptions,
+} from './address-guard.js';
 export { httpTemplateSourceModule, webhookNotifierModule } from './container.js';
 export {
   createHttpTemplateSource,

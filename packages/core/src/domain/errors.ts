@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { kind: 'internal', retryable: false },
   ILLEGAL_TRANSITION: { kind: 'conflict', retryable: false },
   NOT_REPLAYABLE: { kind: 'conflict', retryable: false },
+  WEBHOOK_URL_FORBIDDEN: { kind: 'invalid_input', retryable: false },
   // delivery
   TEMPLATE_NOT_FOUND: { kind: 'invalid_input', retryable: false },
   TEMPLATE_INVALID: { kind: 'invalid_input', retryable: false },
