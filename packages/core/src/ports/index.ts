@@ -7,3 +7,4 @@ export * from './notification-store.js';
 export * from './rate-limiter.js';
 export * from './status-notifier.js';
 export * from './template-source.js';
+export * from './webhook-endpoint-store.js';

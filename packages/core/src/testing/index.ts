@@ -13,3 +13,4 @@ export * from './recording-logger.js';
 export * from './sample-notification.js';
 export * from './status-notifier-contract.js';
 export * from './template-source-contract.js';
+export * from './webhook-endpoint-store-contract.js';

@@ -1,0 +1,21 @@
+import type { WebhookEndpoint, WebhookEndpointPatch } from '../domain/webhook-endpoint.js';
+
+export interface WebhookEndpointPage {
+  /** Newest first (created_at, then id, descending). */
+  items: WebhookEndpoint[];
+  total: number;
+}
+
+/** Where webhook endpoints are kept. Every write is one atomic operation. */
+export interface WebhookEndpointStore {
+  /** Stores a new endpoint (its id is new: a clash is a bug, and throws). */
+  create(endpoint: WebhookEndpoint): Promise<WebhookEndpoint>;
+  get(id: string): Promise<WebhookEndpoint | null>;
+  list(page: { limit: number; offset: number }): Promise<WebhookEndpointPage>;
+  /** Applies the patch; null when the endpoint does not exist. */
+  update(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null>;
+  /** true when it existed. */
+  delete(id: string): Promise<boolean>;
+}
+
+export const WebhookEndpointStoreToken = Symbol.for('@notify/WebhookEndpointStore');
