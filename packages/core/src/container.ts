@@ -19,6 +19,8 @@ import { type NotificationStore, NotificationStoreToken } from './ports/notifica
 import { type RateLimiter, RateLimiterToken } from './ports/rate-limiter.js';
 import { type StatusNotifier, StatusNotifierToken } from './ports/status-notifier.js';
 import { type TemplateSource, TemplateSourceToken } from './ports/template-source.js';
+import { type WebhookEndpointStore, WebhookEndpointStoreToken } from './ports/webhook-endpoint-store.js';
+import { type WebhookUrlGuard, WebhookUrlGuardToken } from './ports/webhook-url-guard.js';
 import {
   DirectoryTemplateSource,
   type DirectoryTemplateSourceOptions,
@@ -42,6 +44,8 @@ export function coreModule(options: EngineOptions): ContainerModule {
             transport: context.get<MailTransport>(MailTransportToken),
             templates: context.get<TemplateSource>(TemplateSourceToken),
             notifier: context.get<StatusNotifier>(StatusNotifierToken, { optional: true }),
+            webhooks: context.get<WebhookEndpointStore>(WebhookEndpointStoreToken, { optional: true }),
+            urlGuard: context.get<WebhookUrlGuard>(WebhookUrlGuardToken, { optional: true }),
             clock: context.get<Clock>(ClockToken, { optional: true }),
             logger: context.get<Logger>(LoggerToken, { optional: true }),
           },

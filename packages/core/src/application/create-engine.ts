@@ -1,4 +1,5 @@
 import { RetryPolicy } from '../domain/retry-policy.js';
+import { InMemoryWebhookEndpointStore } from '../memory/in-memory-webhook-endpoint-store.js';
 import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
@@ -20,6 +21,14 @@ import { processNotification } from './process-notification.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { retryFailed } from './retry-failed.js';
 import type { AcceptCommand, ListQuery } from './views.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listWebhooks,
+  rotateWebhookSecret,
+  updateWebhook,
+} from './webhooks.js';
 
 /** The runtime plus the outbox's manual controls, for hosts' admin tasks and for tests. */
 export interface EmailEngineInstance extends EmailEngineRuntime {
@@ -60,6 +69,8 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     transport: deps.transport,
     templates: deps.templates,
     notifier: deps.notifier,
+    webhooks: deps.webhooks ?? new InMemoryWebhookEndpointStore(),
+    urlGuard: deps.urlGuard,
     clock,
     logger,
     breaker,
@@ -79,6 +90,12 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     listNotifications: (query: ListQuery) => listNotifications(ctx, query),
     getTimeline: (requestId: string) => getTimeline(ctx, requestId),
     listEvents: (query: EventListQuery) => listEvents(ctx, query),
+    createWebhook: (body: unknown) => createWebhook(ctx, body),
+    listWebhooks: (query: Pick<ListQuery, 'limit' | 'page'>) => listWebhooks(ctx, query),
+    getWebhook: (id: string) => getWebhook(ctx, id),
+    updateWebhook: (id: string, body: unknown) => updateWebhook(ctx, id, body),
+    deleteWebhook: (id: string) => deleteWebhook(ctx, id),
+    rotateWebhookSecret: (id: string) => rotateWebhookSecret(ctx, id),
     retryFailed: (requestId: string, correlationId?: string) => retryFailed(ctx, requestId, correlationId),
     health: () => health(ctx),
     listDeadLetters: (query: DeadLetterListQuery) => listDeadLetters(ctx, query),

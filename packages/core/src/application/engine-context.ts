@@ -6,6 +6,8 @@ import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { NotificationStore } from '../ports/notification-store.js';
 import type { StatusNotifier } from '../ports/status-notifier.js';
 import type { TemplateSource } from '../ports/template-source.js';
+import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
+import type { WebhookUrlGuard } from '../ports/webhook-url-guard.js';
 import type { TemplateRenderer } from '../rendering/template-renderer.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
 import type { MailBreaker } from './mail-breaker.js';
@@ -18,6 +20,10 @@ export interface EngineDependencies {
   transport: MailTransport;
   templates: TemplateSource;
   notifier?: StatusNotifier;
+  /** Where webhook endpoints are kept; in this process's memory when absent. */
+  webhooks?: WebhookEndpointStore;
+  /** The SSRF guard for webhook URLs; without one, creating a webhook is CONFIG_INVALID. */
+  urlGuard?: WebhookUrlGuard;
   clock?: Clock;
   logger?: Logger;
 }
@@ -30,6 +36,8 @@ export interface EngineContext {
   transport: MailTransport;
   templates: TemplateSource;
   notifier: StatusNotifier | undefined;
+  webhooks: WebhookEndpointStore;
+  urlGuard: WebhookUrlGuard | undefined;
   clock: Clock;
   logger: Logger;
   breaker: MailBreaker;

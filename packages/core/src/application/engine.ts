@@ -17,6 +17,7 @@ import type {
   NotificationView,
   ProcessOutcome,
 } from './views.js';
+import type { WebhookListOutput, WebhookView, WebhookWithSecretView } from './webhook-views.js';
 
 /**
  * The use cases, as one object: the only thing hosts call.
@@ -34,6 +35,15 @@ export interface EmailEngine {
   getTimeline(requestId: string): Promise<EventView[]>;
   /** Every event, oldest first, by cursor (`type`, `since`, `cursor`, `limit`, raw query values). */
   listEvents(query: EventListQuery): Promise<EventListOutput>;
+  /** Validates, checks the URL (SSRF guard), stores; the answer carries the secret, shown only here. */
+  createWebhook(body: unknown): Promise<WebhookWithSecretView>;
+  listWebhooks(query: Pick<ListQuery, 'limit' | 'page'>): Promise<WebhookListOutput>;
+  getWebhook(id: string): Promise<WebhookView>;
+  /** `url` (checked again), `events`, `description`, `enabled`. */
+  updateWebhook(id: string, body: unknown): Promise<WebhookView>;
+  deleteWebhook(id: string): Promise<void>;
+  /** A new secret; the previous one also signs for 24 hours. */
+  rotateWebhookSecret(id: string): Promise<WebhookWithSecretView>;
   /** failed → queued with a fresh attempt budget; history kept. */
   retryFailed(requestId: string, correlationId?: string): Promise<NotificationView>;
   health(): Promise<HealthReport>;

@@ -20,3 +20,5 @@ export * from './replay-dead-letters.js';
 export * from './retry-failed.js';
 export * from './store-errors.js';
 export * from './views.js';
+export * from './webhook-views.js';
+export * from './webhooks.js';

@@ -8,3 +8,4 @@ export * from './rate-limiter.js';
 export * from './status-notifier.js';
 export * from './template-source.js';
 export * from './webhook-endpoint-store.js';
+export * from './webhook-url-guard.js';

@@ -13,3 +13,4 @@ export {
 export { requestIdSchema } from './field-schemas.js';
 export * from './list-query.js';
 export * from './payload-fingerprint.js';
+export * from './webhook-schema.js';
