@@ -1,6 +1,6 @@
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { NotifyError } from '@notify/email-core';
+import { NotifyError, type WebhookUrlGuard } from '@notify/email-core';
 
 type Family = 'ipv4' | 'ipv6';
 
@@ -168,4 +168,13 @@ export async function assertWebhookUrlAllowed(raw: string, options: WebhookUrlOp
     throw new NotifyError('WEBHOOK_URL_FORBIDDEN', message, { details: [{ path: 'url', message }] });
   }
   return url;
+}
+
+/** The guard as the core's WebhookUrlGuard port: what the engine asks before storing a URL. */
+export function createWebhookUrlGuard(options: WebhookUrlOptions): WebhookUrlGuard {
+  return {
+    async check(url: string): Promise<void> {
+      await assertWebhookUrlAllowed(url, options);
+    },
+  };
 }

@@ -1,5 +1,12 @@
-import { type StatusNotifier, StatusNotifierToken, TemplateSourceToken } from '@notify/email-core';
+import {
+  type StatusNotifier,
+  StatusNotifierToken,
+  TemplateSourceToken,
+  type WebhookUrlGuard,
+  WebhookUrlGuardToken,
+} from '@notify/email-core';
 import { ContainerModule } from 'inversify';
+import { createWebhookUrlGuard, type WebhookUrlOptions } from './address-guard.js';
 import {
   createHttpTemplateSource,
   type HttpTemplateSource,
@@ -24,5 +31,12 @@ export function webhookNotifierModule(options: WebhookNotifierOptions): Containe
       .toDynamicValue(() => createWebhookNotifier(options))
       .inSingletonScope()
       .onDeactivation((notifier) => notifier.close());
+  });
+}
+
+/** Binds WebhookUrlGuardToken to the SSRF guard (address-guard.ts) with these options. */
+export function webhookUrlGuardModule(options: WebhookUrlOptions): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<WebhookUrlGuard>(WebhookUrlGuardToken).toConstantValue(createWebhookUrlGuard(options));
   });
 }

@@ -1,9 +1,10 @@
 export {
   assertWebhookUrlAllowed,
+  createWebhookUrlGuard,
   forbiddenAddressReason,
   type WebhookUrlOptions,
 } from './address-guard.js';
-export { httpTemplateSourceModule, webhookNotifierModule } from './container.js';
+export { httpTemplateSourceModule, webhookNotifierModule, webhookUrlGuardModule } from './container.js';
 export {
   createHttpTemplateSource,
   HttpTemplateSource,

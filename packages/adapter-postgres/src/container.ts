@@ -1,14 +1,15 @@
-import type { NotificationStore } from '@notify/email-core';
-import { NotificationStoreToken } from '@notify/email-core';
+import type { NotificationStore, WebhookEndpointStore } from '@notify/email-core';
+import { NotificationStoreToken, WebhookEndpointStoreToken } from '@notify/email-core';
 import { ContainerModule } from 'inversify';
 import type { PostgresStoreOptions } from './options.js';
 import { resolvePostgresStoreOptions } from './options.js';
-import { createPostgresStore } from './postgres-store.js';
+import { createPostgresStore, type PostgresNotificationStore } from './postgres-store.js';
 
 /**
- * Binds NotificationStoreToken to one PostgresNotificationStore per container. Options are
- * checked here, so a bad configuration fails at composition rather than on the first request;
- * the pool is created on first resolve and closed when the container unbinds the store.
+ * Binds NotificationStoreToken to one PostgresNotificationStore per container, and
+ * WebhookEndpointStoreToken to its `webhooks` (same pool). Options are checked here, so a bad
+ * configuration fails at composition rather than on the first request; the pool is created on
+ * first resolve and closed when the container unbinds the notification store.
  */
 export function postgresStoreModule(options: PostgresStoreOptions): ContainerModule {
   resolvePostgresStoreOptions(options);
@@ -17,5 +18,9 @@ export function postgresStoreModule(options: PostgresStoreOptions): ContainerMod
       .toDynamicValue(() => createPostgresStore(options))
       .inSingletonScope()
       .onDeactivation((store) => store.close());
+    // No deactivation of its own: the notification store's closes the pool both use.
+    bind<WebhookEndpointStore>(WebhookEndpointStoreToken)
+      .toDynamicValue((context) => context.get<PostgresNotificationStore>(NotificationStoreToken).webhooks)
+      .inSingletonScope();
   });
 }

@@ -28,6 +28,7 @@ import { resolvePostgresStoreOptions } from './options.js';
 import type { NotificationRow } from './row-mapping.js';
 import { fromRow } from './row-mapping.js';
 import { type UpdateItem, updateBatch } from './update-batch.js';
+import { PostgresWebhookEndpointStore } from './webhook-endpoint-store.js';
 
 const MARK_PUBLISHED_SQL = `
   UPDATE notifications SET published_at = $2
@@ -60,6 +61,10 @@ export class PostgresNotificationStore implements NotificationStore {
   /** The `notification_events` table, written by insert and update with their changes. */
   readonly events: PostgresEventLog = new PostgresEventLog((operation, text, values) =>
     this.rows(operation, text, values),
+  );
+  /** The `webhook_endpoints` table, on the same pool (closed with the store). */
+  readonly webhooks: PostgresWebhookEndpointStore = new PostgresWebhookEndpointStore(
+    (operation, text, values) => this.rows(operation, text, values),
   );
   private readonly ownsPool: boolean;
   private readonly settings: ResolvedPostgresStoreOptions;

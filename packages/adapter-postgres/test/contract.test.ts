@@ -1,4 +1,8 @@
-import { eventLogContract, notificationStoreContract } from '@notify/email-core/testing';
+import {
+  eventLogContract,
+  notificationStoreContract,
+  webhookEndpointStoreContract,
+} from '@notify/email-core/testing';
 import { afterAll, beforeAll, it } from 'vitest';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createTestDatabase } from '../../../test-support/postgres.js';
@@ -41,3 +45,12 @@ async function makeStore() {
 notificationStoreContract(it, makeStore);
 // The same store writes its events with its changes; `store.events` reads them.
 eventLogContract(it, makeStore);
+
+// The endpoint store shares the notification store's pool (`store.webhooks`). Its contract wants
+// an empty store per case, and the cases of a file run one after another: each starts by emptying
+// the table of this file's database.
+webhookEndpointStoreContract(it, async () => {
+  const store = createPostgresStore({ connectionString: db.url, max: 2 });
+  await store.pool.query('TRUNCATE webhook_endpoints');
+  return { subject: store.webhooks, cleanup: () => store.close() };
+});

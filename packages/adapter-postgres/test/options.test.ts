@@ -1,4 +1,4 @@
-import { NotificationStoreToken, NotifyError } from '@notify/email-core';
+import { NotificationStoreToken, NotifyError, WebhookEndpointStoreToken } from '@notify/email-core';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../test-support/thrown.js';
@@ -37,6 +37,15 @@ describe('postgresStoreModule', () => {
     expect(container.get(NotificationStoreToken)).toBe(store);
     await container.unbindAsync(NotificationStoreToken);
     await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
+  it("binds WebhookEndpointStoreToken to that store's webhooks, on its pool", async () => {
+    const container = new Container();
+    container.load(postgresStoreModule({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' }));
+    const store = container.get<PostgresNotificationStore>(NotificationStoreToken);
+    expect(container.get(WebhookEndpointStoreToken)).toBe(store.webhooks);
+    await container.unbindAllAsync();
+    await expect(store.webhooks.get('wh_x')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 
   it('rejects bad options when the module is built, before any container exists', () => {

@@ -11,6 +11,7 @@ import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 import type { RequestState } from './state.js';
 
 export interface AppOptions {
@@ -66,6 +67,7 @@ export function createApp(options: AppOptions): Koa {
   });
   registerDeadLetterRoutes(router, { engine: options.engine, bodyLimitBytes });
   registerEventRoutes(router, { engine: options.engine });
+  registerWebhookRoutes(router, { engine: options.engine, bodyLimitBytes });
 
   app.use(requestContext(options.logger));
   if (apiKeys.length > 0) {

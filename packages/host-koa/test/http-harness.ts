@@ -5,6 +5,7 @@ import {
   type EngineOptions,
   InMemoryTemplateSource,
   type RateLimiter,
+  type WebhookUrlGuard,
 } from '@notify/email-core';
 import {
   ControllableMailTransport,
@@ -30,6 +31,8 @@ export interface ApiHarnessOptions {
   wrapEngine?: (engine: EmailEngine) => EmailEngine;
   drainTimeoutMs?: number;
   engineOptions?: Partial<EngineOptions>;
+  /** The engine's SSRF guard for webhook URLs; without one, creating a webhook is CONFIG_INVALID. */
+  urlGuard?: WebhookUrlGuard;
 }
 
 export interface ApiHarness {
@@ -79,7 +82,7 @@ export async function startApi(options: ApiHarnessOptions = {}): Promise<ApiHarn
   const transport = new ControllableMailTransport();
   const templates = new InMemoryTemplateSource([WELCOME]);
   const runtime = createEmailEngine(
-    { store, queue, transport, templates },
+    { store, queue, transport, templates, urlGuard: options.urlGuard },
     { from: 'noreply@example.com', version: '9.9.9-test', ...options.engineOptions },
   );
   const engine = options.wrapEngine ? options.wrapEngine(runtime) : runtime;

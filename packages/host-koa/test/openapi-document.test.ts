@@ -19,6 +19,8 @@ import {
   notificationViewSchema,
   pageMetaSchema,
   silentLogger,
+  webhookViewSchema,
+  webhookWithSecretViewSchema,
 } from '@notify/email-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -151,6 +153,8 @@ describe('GET /openapi.json', () => {
       ['BulkReplayResult', bulkReplayResultSchema],
       ['Event', eventViewSchema],
       ['EventPageMeta', eventPageMetaSchema],
+      ['Webhook', webhookViewSchema],
+      ['WebhookWithSecret', webhookWithSecretViewSchema],
     ];
     for (const [name, view] of views) {
       const properties = Object.keys(doc.components.schemas[name].properties).sort();
@@ -167,6 +171,10 @@ describe('GET /openapi.json', () => {
     expect(status.enum).toEqual([...NOTIFICATION_STATUSES]);
     expect(status.description).toBe(notificationStatusSchema.description);
     expect(doc.components.schemas.DeadLetter.description).toBe(deadLetterViewSchema.description);
+    expect(doc.components.schemas.Webhook.description).toBe(webhookViewSchema.description);
+    // Only the answers of create and rotate may carry the secret.
+    expect(doc.components.schemas.Webhook.properties).not.toHaveProperty('secret');
+    expect(doc.components.schemas.WebhookWithSecret.required).toContain('secret');
 
     const limit = doc.paths['/api/v1/notifications/list/'].get.parameters.find(
       (p: { name: string }) => p.name === 'limit',
@@ -243,6 +251,17 @@ describe('GET /openapi.json', () => {
       ['200', '401', '404', '500', '503'].sort(),
     );
     expect(codes('/api/v1/events/', 'get')).toEqual(['200', '401', '422', '500', '503'].sort());
+    const withBody = ['400', '401', '413', '415', '422', '500', '503'];
+    expect(codes('/api/v1/webhooks/', 'post')).toEqual(['201', ...withBody].sort());
+    expect(codes('/api/v1/webhooks/', 'get')).toEqual(['200', '401', '422', '500', '503'].sort());
+    expect(codes('/api/v1/webhooks/{id}/', 'patch')).toEqual(['200', '404', ...withBody].sort());
+    for (const [path, method] of [
+      ['/api/v1/webhooks/{id}/', 'get'],
+      ['/api/v1/webhooks/{id}/', 'delete'],
+      ['/api/v1/webhooks/{id}/rotate-secret/', 'post'],
+    ]) {
+      expect(codes(path, method), `${method} ${path}`).toEqual(['200', '401', '404', '500', '503'].sort());
+    }
     expect(codes('/health/', 'get')).toEqual(['200', '503']);
   });
 });

@@ -17,6 +17,7 @@ const urlSchema = z
   .min(1, { error: 'must not be empty' })
   .max(MAX_WEBHOOK_URL_LENGTH, { error: `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters` })
   .refine((value) => /^https?:\/\//i.test(value), { error: 'must be an http or https URL' })
+  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' })
   .describe('Where events are POSTed: http(s); its host must not be a private or loopback address.');
 
 const eventsSchema = z

@@ -3,6 +3,7 @@ import { deadLetterPaths } from './dead-letter-paths.js';
 import { eventPaths } from './event-paths.js';
 import { componentSchemas, type Json, jsonSchema, queryParameters, SCHEMAS } from './json-schema.js';
 import { acceptRequestExample } from './request-example.js';
+import { webhookPaths } from './webhook-paths.js';
 
 const ref = (name: string): Json => ({ $ref: `${SCHEMAS}${name}` });
 
@@ -109,7 +110,8 @@ export function createOpenApiDocument(version: string): Json {
     info: {
       title: 'notify-email HTTP API',
       version,
-      summary: 'Accept email notifications, read their status, and check the service’s health.',
+      summary:
+        'Accept email notifications, read their status and events, manage webhook endpoints, and check the service’s health.',
       description:
         'Every response except this document is JSON in one envelope `{ success, message, data, error, meta }`. ' +
         'Every path also answers without its trailing slash. A method a path does not support is 405 ' +
@@ -128,6 +130,11 @@ export function createOpenApiDocument(version: string): Json {
       {
         name: 'events',
         description: 'What happened to the notifications: one timeline, or every event by cursor.',
+      },
+      {
+        name: 'webhooks',
+        description:
+          'Webhook endpoints: the receivers of events, each with a signing secret shown only on create and rotate.',
       },
       { name: 'health', description: 'Readiness and liveness; never need an API key, never rate limited.' },
       { name: 'meta', description: 'This document.' },
@@ -238,6 +245,7 @@ export function createOpenApiDocument(version: string): Json {
       },
       ...deadLetterPaths(helpers),
       ...eventPaths(helpers),
+      ...webhookPaths(helpers),
       '/health/': {
         get: {
           operationId: 'health',

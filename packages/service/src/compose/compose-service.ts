@@ -121,8 +121,11 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
     }
     container.bind(LoggerToken).toConstantValue(logger);
     const choices = withOverrides(plan.choices, options.backends ?? {});
+    // Webhook URLs are checked in every mode: the embedded service sends where a client says too.
+    const { webhookUrlGuardModule } = await import('@notify/adapter-http');
     await container.loadAsync(
       ...choices.map((choice) => choice.module),
+      webhookUrlGuardModule({ allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
       coreModule({
         from: config.email.from,
         maxRetries: config.delivery.maxRetries,

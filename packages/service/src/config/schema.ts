@@ -8,6 +8,7 @@ import { queueSection } from './sections/queue.js';
 import { redisSection } from './sections/redis.js';
 import { storeSection } from './sections/store.js';
 import { templatesSection } from './sections/templates.js';
+import { webhooksSection } from './sections/webhooks.js';
 import type { VariableSpec } from './variable.js';
 
 /**
@@ -23,6 +24,7 @@ export const CONFIG_SECTIONS = {
   templates: templatesSection,
   delivery: deliverySection,
   callbacks: callbacksSection,
+  webhooks: webhooksSection,
   redis: redisSection,
   logging: loggingSection,
   process: processSection,
