@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AttemptRecord, Notification } from '../domain/notification.js';
 import { ERROR_CODE_PATTERN } from '../validation/field-rules.js';
 import { toNotificationView } from './notification-view.js';
-import { isoTimeSchema, notificationViewSchema, type PageMeta, pageMetaSchema } from './views.js';
+import { isoTimeSchema, notificationViewSchema, pageMetaSchema } from './views.js';
 
 /*
  * The dead-letter views, each a zod schema whose output type is the view's type (as in views.ts),
@@ -94,17 +94,4 @@ export function toNotificationHistoryView(n: Notification): NotificationHistoryV
 
 export function toDeadLetterDetailView(n: Notification): DeadLetterDetailView {
   return { ...toNotificationHistoryView(n), failed_at: n.updatedAt.toISOString() };
-}
-
-/** Paging figures for `total` matches shown `limit` per page. */
-export function pageMeta(total: number, limit: number, page: number): PageMeta {
-  const totalPages = Math.ceil(total / limit);
-  return {
-    total,
-    limit,
-    page,
-    total_pages: totalPages,
-    has_next: page < totalPages,
-    has_previous: page > 1,
-  };
 }

@@ -4,7 +4,6 @@ import {
   type DeadLetterDetailView,
   type DeadLetterListOutput,
   type NotificationHistoryView,
-  pageMeta,
   toAttemptView,
   toDeadLetterDetailView,
   toDeadLetterView,
@@ -12,6 +11,7 @@ import {
 import type { EngineContext } from './engine-context.js';
 import { retryFailed } from './retry-failed.js';
 import { guardStore, readNotification } from './store-errors.js';
+import { pageMeta } from './views.js';
 
 /**
  * Dead letters are the notifications whose status is `failed`. The store is their source of truth

@@ -2,7 +2,7 @@ import { parseListQuery } from '../validation/index.js';
 import type { EngineContext } from './engine-context.js';
 import { toNotificationView } from './notification-view.js';
 import { guardStore } from './store-errors.js';
-import type { ListOutput, ListQuery } from './views.js';
+import { type ListOutput, type ListQuery, pageMeta } from './views.js';
 
 /**
  * A page of notifications, newest first. `status=pending` means queued or retrying (mapped by
@@ -13,16 +13,5 @@ export async function listNotifications(ctx: EngineContext, query: ListQuery): P
   const result = await guardStore('list notifications', () =>
     ctx.store.list(filter, { limit, offset: (page - 1) * limit }),
   );
-  const totalPages = Math.ceil(result.total / limit);
-  return {
-    items: result.items.map(toNotificationView),
-    meta: {
-      total: result.total,
-      limit,
-      page,
-      total_pages: totalPages,
-      has_next: page < totalPages,
-      has_previous: page > 1,
-    },
-  };
+  return { items: result.items.map(toNotificationView), meta: pageMeta(result.total, limit, page) };
 }

@@ -75,6 +75,19 @@ export const pageMetaSchema = z.object({
 });
 export type PageMeta = z.output<typeof pageMetaSchema>;
 
+/** Paging figures for `total` matches shown `limit` per page. */
+export function pageMeta(total: number, limit: number, page: number): PageMeta {
+  const totalPages = Math.ceil(total / limit);
+  return {
+    total,
+    limit,
+    page,
+    total_pages: totalPages,
+    has_next: page < totalPages,
+    has_previous: page > 1,
+  };
+}
+
 export const listOutputSchema = z.object({
   items: z.array(notificationViewSchema).describe('Newest first.'),
   meta: pageMetaSchema,

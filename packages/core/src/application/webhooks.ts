@@ -4,7 +4,7 @@ import { parseListQuery } from '../validation/list-query.js';
 import { parseCreateWebhook, parseUpdateWebhook } from '../validation/webhook-schema.js';
 import type { EngineContext } from './engine-context.js';
 import { guardStore } from './store-errors.js';
-import type { ListQuery } from './views.js';
+import { type ListQuery, pageMeta } from './views.js';
 import {
   toWebhookView,
   toWebhookWithSecretView,
@@ -67,18 +67,7 @@ export async function listWebhooks(
   const result = await guardStore('list webhooks', () =>
     ctx.webhooks.list({ limit, offset: (page - 1) * limit }),
   );
-  const totalPages = Math.ceil(result.total / limit);
-  return {
-    items: result.items.map(toWebhookView),
-    meta: {
-      total: result.total,
-      limit,
-      page,
-      total_pages: totalPages,
-      has_next: page < totalPages,
-      has_previous: page > 1,
-    },
-  };
+  return { items: result.items.map(toWebhookView), meta: pageMeta(result.total, limit, page) };
 }
 
 /** Changes `url` (checked again), `events`, `description` or `enabled`. */
