@@ -108,3 +108,9 @@ export function parseJson(raw: Buffer): unknown {
     throw new NotifyError('MALFORMED_JSON', 'Request body is not valid JSON');
   }
 }
+
+/** A JSON request body: its content type, its size (`limit`) and its JSON checked, in that order. */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  assertJsonContentType(req);
+  return parseJson(await readRawBody(req, limit));
+}

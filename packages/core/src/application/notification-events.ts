@@ -1,5 +1,5 @@
 import { type EventType, type NotificationEvent, newEventId } from '../domain/events.js';
-import type { Notification, NotificationPatch } from '../domain/notification.js';
+import { applyPatch, type Notification, type NotificationPatch } from '../domain/notification.js';
 import { toNotificationView } from './notification-view.js';
 
 /**
@@ -14,11 +14,7 @@ export function notificationEvent(
   detail: Record<string, unknown> | null,
   at: Date,
 ): NotificationEvent {
-  const { appendHistory: _history, event: _event, ...fields } = patch;
-  const after: Notification = { ...record };
-  for (const [field, value] of Object.entries(fields)) {
-    if (value !== undefined) (after as unknown as Record<string, unknown>)[field] = value;
-  }
+  const after = applyPatch(record, patch);
   return {
     id: newEventId(),
     type,

@@ -77,3 +77,30 @@ export type NotificationPatch = Partial<
   /** Written to the event log with the update, and only if the update applies. */
   event?: NotificationEvent;
 };
+
+/** The fields a patch may set, as in a SQL SET list (`appendHistory` and `event` are not fields). */
+const PATCH_FIELDS = [
+  'status',
+  'attempts',
+  'error',
+  'errorCode',
+  'leaseOwner',
+  'leaseUntil',
+  'publishedAt',
+  'nextAttemptAt',
+  'deliveredAt',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof NotificationPatch>;
+
+/**
+ * `record` with the fields `patch` sets: only the patchable ones, `undefined` meaning "leave as
+ * is" and `null` a value. A new object; the history is the record's, not yet appended to.
+ */
+export function applyPatch(record: Notification, patch: NotificationPatch): Notification {
+  const next: Notification = { ...record };
+  for (const field of PATCH_FIELDS) {
+    const value = patch[field];
+    if (value !== undefined) (next as unknown as Record<string, unknown>)[field] = value;
+  }
+  return next;
+}

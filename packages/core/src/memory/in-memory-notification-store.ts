@@ -1,6 +1,11 @@
 import { NotifyError } from '../domain/errors.js';
 import type { NotificationEvent } from '../domain/events.js';
-import type { NewNotification, Notification, NotificationPatch } from '../domain/notification.js';
+import {
+  applyPatch,
+  type NewNotification,
+  type Notification,
+  type NotificationPatch,
+} from '../domain/notification.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import type {
@@ -99,14 +104,12 @@ export class InMemoryNotificationStore implements NotificationStore {
     if (!record || !guard.status.includes(record.status)) return null;
     if (guard.leaseOwner !== undefined && record.leaseOwner !== guard.leaseOwner) return null;
     const copied = structuredClone(patch);
-    // Only the patchable fields, and `undefined` means "leave as is", as in a SQL SET list.
-    for (const field of PATCHABLE_FIELDS) {
-      if (copied[field] !== undefined) setField(record, field, copied[field]);
-    }
-    if (patch.updatedAt === undefined) record.updatedAt = this.clock.now();
-    if (copied.appendHistory) record.history.push(copied.appendHistory);
+    const next = applyPatch(record, copied);
+    if (patch.updatedAt === undefined) next.updatedAt = this.clock.now();
+    if (copied.appendHistory) next.history.push(copied.appendHistory);
+    this.records.set(requestId, next);
     if (copied.event !== undefined) this.events.append(copied.event);
-    return copy(record);
+    return copy(next);
   }
 
   async markPublished(requestIds: string[], at: Date): Promise<void> {
@@ -152,27 +155,6 @@ export class InMemoryNotificationStore implements NotificationStore {
   protected assertUsable(): void {
     if (this.closed) throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is closed');
   }
-}
-
-const PATCHABLE_FIELDS = [
-  'status',
-  'attempts',
-  'error',
-  'errorCode',
-  'leaseOwner',
-  'leaseUntil',
-  'publishedAt',
-  'nextAttemptAt',
-  'deliveredAt',
-  'updatedAt',
-] as const satisfies ReadonlyArray<keyof NotificationPatch>;
-
-function setField<K extends keyof Notification>(
-  record: Notification,
-  field: K,
-  value: Notification[K],
-): void {
-  record[field] = value;
 }
 
 /** A lease with no expiry recorded counts as expired, so a half-written claim can never wedge a record. */

@@ -1,7 +1,7 @@
 import type { Router, RouterContext } from '@koa/router';
 import type { EmailEngine, RateLimiter } from '@notify/email-core';
 import { ok, retrieved } from '../envelope.js';
-import { assertJsonContentType, parseJson, readRawBody } from '../json-body.js';
+import { readJsonBody } from '../json-body.js';
 import { enforceRateLimit, rateLimitKey } from '../rate-limit.js';
 import type { RequestState } from '../state.js';
 
@@ -44,8 +44,7 @@ export function registerNotificationRoutes(
   const { engine, rateLimiter, bodyLimitBytes } = options;
 
   const accept = async (ctx: Ctx): Promise<void> => {
-    assertJsonContentType(ctx.req);
-    const body = parseJson(await readRawBody(ctx.req, bodyLimitBytes));
+    const body = await readJsonBody(ctx.req, bodyLimitBytes);
     if (rateLimiter) await enforceRateLimit(rateLimiter, ctx, rateLimitKey(ctx, body), ctx.state.log);
     const idempotencyKey = ctx.get('Idempotency-Key') || undefined;
     // Bind the id the client named before the engine validates it, so even a refusal can be traced.

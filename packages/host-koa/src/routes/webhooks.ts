@@ -1,7 +1,7 @@
 import type { Router, RouterContext } from '@koa/router';
 import type { EmailEngine } from '@notify/email-core';
 import { ok, retrieved } from '../envelope.js';
-import { assertJsonContentType, parseJson, readRawBody } from '../json-body.js';
+import { readJsonBody } from '../json-body.js';
 import type { RequestState } from '../state.js';
 
 export interface WebhookRoutesOptions {
@@ -16,12 +16,6 @@ const BASE = '/api/v1/webhooks';
 /** The location of a webhook endpoint; the id is path-encoded so any id round-trips. */
 function webhookPath(id: string): string {
   return `${BASE}/${encodeURIComponent(id)}/`;
-}
-
-/** The JSON body of a create or an update: the same content-type, size and MALFORMED_JSON rules as the accept route. */
-async function readJsonBody(ctx: Ctx, bodyLimitBytes: number): Promise<unknown> {
-  assertJsonContentType(ctx.req);
-  return parseJson(await readRawBody(ctx.req, bodyLimitBytes));
 }
 
 /**
@@ -41,7 +35,7 @@ export function registerWebhookRoutes(router: Router<RequestState>, options: Web
   };
 
   const create = async (ctx: Ctx): Promise<void> => {
-    const body = await readJsonBody(ctx, bodyLimitBytes);
+    const body = await readJsonBody(ctx.req, bodyLimitBytes);
     const view = await engine.createWebhook(body);
     ctx.state.log = ctx.state.log.child({ webhook_id: view.id });
     ctx.status = 201;
@@ -62,7 +56,7 @@ export function registerWebhookRoutes(router: Router<RequestState>, options: Web
 
   const update = async (ctx: Ctx): Promise<void> => {
     const id = webhookId(ctx);
-    const body = await readJsonBody(ctx, bodyLimitBytes);
+    const body = await readJsonBody(ctx.req, bodyLimitBytes);
     ctx.body = ok('Webhook updated', await engine.updateWebhook(id, body));
   };
 
