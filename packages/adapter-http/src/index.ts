@@ -17,10 +17,11 @@ export {
   type WebhookNotifierOptions,
   webhookIdFor,
 } from './webhook-notifier.js';
+// Signing lives in the core (the dispatcher signs); re-exported here, where receivers found it first.
 export {
   signWebhook,
   type VerifyWebhookInput,
   verifyWebhookSignature,
   type WebhookHeaders,
   webhookSecretKey,
-} from './webhook-signature.js';
+} from '@notify/email-core';

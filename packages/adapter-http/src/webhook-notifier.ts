@@ -4,6 +4,7 @@ import {
   NotifyError,
   type StatusEvent,
   type StatusNotifier,
+  signWebhook,
   silentLogger,
 } from '@notify/email-core';
 import {
@@ -14,7 +15,6 @@ import {
   integerOption,
   isTimeout,
 } from './config-error.js';
-import { signWebhook } from './webhook-signature.js';
 
 const C = 'Webhook notifier';
 

@@ -18,6 +18,7 @@ interface WebhookEndpointRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  failing_since: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,6 +32,7 @@ const COLUMNS = [
   'secret',
   'previous_secret',
   'previous_secret_expires_at',
+  'failing_since',
   'created_at',
   'updated_at',
 ] as const;
@@ -44,6 +46,7 @@ const PATCH_COLUMNS: { [K in keyof Required<WebhookEndpointPatch>]: string } = {
   secret: 'secret',
   previousSecret: 'previous_secret',
   previousSecretExpiresAt: 'previous_secret_expires_at',
+  failingSince: 'failing_since',
   updatedAt: 'updated_at',
 };
 
@@ -85,6 +88,7 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
         endpoint.secret,
         endpoint.previousSecret,
         endpoint.previousSecretExpiresAt,
+        endpoint.failingSince,
         endpoint.createdAt,
         endpoint.updatedAt,
       ]);
@@ -155,6 +159,7 @@ function fromRow(row: WebhookEndpointRow): WebhookEndpoint {
     secret: row.secret,
     previousSecret: row.previous_secret,
     previousSecretExpiresAt: row.previous_secret_expires_at,
+    failingSince: row.failing_since,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

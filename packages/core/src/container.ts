@@ -19,7 +19,7 @@ import { type NotificationStore, NotificationStoreToken } from './ports/notifica
 import { type RateLimiter, RateLimiterToken } from './ports/rate-limiter.js';
 import { type StatusNotifier, StatusNotifierToken } from './ports/status-notifier.js';
 import { type TemplateSource, TemplateSourceToken } from './ports/template-source.js';
-import { type WebhookEndpointStore, WebhookEndpointStoreToken } from './ports/webhook-endpoint-store.js';
+import { type WebhookSender, WebhookSenderToken } from './ports/webhook-sender.js';
 import { type WebhookUrlGuard, WebhookUrlGuardToken } from './ports/webhook-url-guard.js';
 import {
   DirectoryTemplateSource,
@@ -28,8 +28,8 @@ import {
 
 /**
  * Binds `EmailEngineToken` to one engine (singleton) built from the port tokens the adapters'
- * modules bind: store, queue, transport and templates are required; status notifier, clock and
- * logger are used when bound. Options are checked on first resolution (CONFIG_INVALID).
+ * modules bind: store, queue, transport and templates are required; status notifier, URL guard,
+ * webhook sender, clock and logger are used when bound. Options are checked on first resolution (CONFIG_INVALID).
  * Unbinding the engine (`container.unbindAsync(EmailEngineToken)` or `unbindAllAsync()`; the stop is
  * asynchronous, so the sync variants refuse) stops it: relay flushed, breaker shut down.
  */
@@ -44,7 +44,7 @@ export function coreModule(options: EngineOptions): ContainerModule {
             transport: context.get<MailTransport>(MailTransportToken),
             templates: context.get<TemplateSource>(TemplateSourceToken),
             notifier: context.get<StatusNotifier>(StatusNotifierToken, { optional: true }),
-            webhooks: context.get<WebhookEndpointStore>(WebhookEndpointStoreToken, { optional: true }),
+            webhookSender: context.get<WebhookSender>(WebhookSenderToken, { optional: true }),
             urlGuard: context.get<WebhookUrlGuard>(WebhookUrlGuardToken, { optional: true }),
             clock: context.get<Clock>(ClockToken, { optional: true }),
             logger: context.get<Logger>(LoggerToken, { optional: true }),

@@ -4,7 +4,6 @@ import {
   InMemoryNotificationQueue,
   InMemoryNotificationStore,
   InMemoryTemplateSource,
-  InMemoryWebhookEndpointStore,
   NotifyError,
   PREVIOUS_SECRET_VALIDITY_MS,
   signingSecrets,
@@ -34,14 +33,14 @@ afterEach(async () => {
 
 function setup(withGuard = true) {
   const clock = new ManualClock();
-  const webhooks = new InMemoryWebhookEndpointStore();
+  const store = new InMemoryNotificationStore();
+  const webhooks = store.webhooks;
   const engine = createEmailEngine(
     {
-      store: new InMemoryNotificationStore(),
+      store,
       queue: new InMemoryNotificationQueue(),
       transport: new InMemoryMailTransport(),
       templates: new InMemoryTemplateSource([]),
-      webhooks,
       ...(withGuard ? { urlGuard: guard } : {}),
       clock,
     },

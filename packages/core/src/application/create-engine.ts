@@ -1,5 +1,5 @@
+import { NotifyError } from '../domain/errors.js';
 import { RetryPolicy } from '../domain/retry-policy.js';
-import { InMemoryWebhookEndpointStore } from '../memory/in-memory-webhook-endpoint-store.js';
 import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
@@ -21,6 +21,7 @@ import { processNotification } from './process-notification.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { retryFailed } from './retry-failed.js';
 import type { AcceptCommand, ListQuery } from './views.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -36,6 +37,11 @@ export interface EmailEngineInstance extends EmailEngineRuntime {
   flushOutbox(): Promise<void>;
   /** Runs one recovery pass now; resolves with how many stranded records were republished. */
   recoverStranded(): Promise<number>;
+  /**
+   * Sends every webhook delivery due now and waits for the attempts; how many were made. 0 without
+   * a webhook sender.
+   */
+  dispatchWebhooks(): Promise<number>;
 }
 
 /**
@@ -63,13 +69,22 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     leaseMs: resolved.leaseMs,
     owner: `${resolved.workerId}:outbox`,
   });
+  const dispatcher =
+    deps.webhookSender === undefined
+      ? undefined
+      : new WebhookDispatcher(deps.store.deliveries, deps.webhookSender, clock, logger, {
+          ...resolved.webhooks,
+          owner: `${resolved.workerId}:webhooks`,
+          userAgent: `notify-email/${resolved.version}`,
+        });
   const ctx: EngineContext = {
     store: deps.store,
     queue: deps.queue,
     transport: deps.transport,
     templates: deps.templates,
     notifier: deps.notifier,
-    webhooks: deps.webhooks ?? new InMemoryWebhookEndpointStore(),
+    webhooks: deps.store.webhooks,
+    deliveries: deps.store.deliveries,
     urlGuard: deps.urlGuard,
     clock,
     logger,
@@ -105,12 +120,21 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     replayDeadLetters: (command: BulkReplayCommand, correlationId?: string) =>
       replayDeadLetters(ctx, command, correlationId),
     startRelay: () => relay.start(),
+    startWebhookDispatcher: () => {
+      if (dispatcher === undefined) {
+        throw new NotifyError('CONFIG_INVALID', 'no webhook sender is bound: webhook deliveries cannot be sent', {
+          details: [{ path: 'webhookSender', message: 'is required to dispatch webhooks' }],
+        });
+      }
+      dispatcher.start();
+    },
     stop: async () => {
-      await relay.stop();
+      await Promise.all([relay.stop(), dispatcher?.stop()]);
       breaker.shutdown();
     },
     breakerState: () => breaker.state(),
     flushOutbox: () => relay.flush(),
     recoverStranded: () => relay.recover(),
+    dispatchWebhooks: async () => (dispatcher === undefined ? 0 : dispatcher.dispatchDue()),
   };
 }

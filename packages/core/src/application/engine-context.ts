@@ -6,7 +6,9 @@ import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { NotificationStore } from '../ports/notification-store.js';
 import type { StatusNotifier } from '../ports/status-notifier.js';
 import type { TemplateSource } from '../ports/template-source.js';
+import type { WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
 import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
+import type { WebhookSender } from '../ports/webhook-sender.js';
 import type { WebhookUrlGuard } from '../ports/webhook-url-guard.js';
 import type { TemplateRenderer } from '../rendering/template-renderer.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
@@ -20,10 +22,10 @@ export interface EngineDependencies {
   transport: MailTransport;
   templates: TemplateSource;
   notifier?: StatusNotifier;
-  /** Where webhook endpoints are kept; in this process's memory when absent. */
-  webhooks?: WebhookEndpointStore;
   /** The SSRF guard for webhook URLs; without one, creating a webhook is CONFIG_INVALID. */
   urlGuard?: WebhookUrlGuard;
+  /** Sends webhook deliveries; without one this engine does not dispatch them (another process may). */
+  webhookSender?: WebhookSender;
   clock?: Clock;
   logger?: Logger;
 }
@@ -36,7 +38,10 @@ export interface EngineContext {
   transport: MailTransport;
   templates: TemplateSource;
   notifier: StatusNotifier | undefined;
+  /** The store's endpoints: those its events fan out to. */
   webhooks: WebhookEndpointStore;
+  /** The store's webhook outbox. */
+  deliveries: WebhookDeliveryStore;
   urlGuard: WebhookUrlGuard | undefined;
   clock: Clock;
   logger: Logger;

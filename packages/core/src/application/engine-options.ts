@@ -1,4 +1,8 @@
 import { NotifyError } from '../domain/errors.js';
+import {
+  DEFAULT_WEBHOOK_DISABLE_AFTER_MS,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
+} from '../domain/webhook-delivery.js';
 
 /** How the engine behaves; every field but `from` has a default. */
 export interface EngineOptions {
@@ -34,6 +38,19 @@ export interface EngineOptions {
     /** An unpublished record younger than this is left to the relay, in ms (default 10000). */
     recoveryGraceMs?: number;
   };
+  /** The webhook dispatcher (docs/webhooks.md). */
+  webhooks?: {
+    /** One attempt's budget, in ms (default 15000). */
+    timeoutMs?: number;
+    /** Delays after each failed attempt, in ms (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+    retryScheduleMs?: number[];
+    /** An endpoint whose attempts have all failed this long is disabled, in ms (default 5 days). */
+    disableAfterMs?: number;
+    /** How often an idle dispatcher looks for due deliveries, in ms (default 500). */
+    pollIntervalMs?: number;
+    /** Attempts in flight at once per process (default 32). */
+    concurrency?: number;
+  };
 }
 
 /** EngineOptions with every default filled in. */
@@ -49,6 +66,13 @@ export interface ResolvedEngineOptions {
   version: string;
   breaker: { failureThreshold: number; resetTimeoutMs: number; timeoutMs: number };
   outbox: { batchSize: number; flushIntervalMs: number; recoveryIntervalMs: number; recoveryGraceMs: number };
+  webhooks: {
+    timeoutMs: number;
+    retryScheduleMs: number[];
+    disableAfterMs: number;
+    pollIntervalMs: number;
+    concurrency: number;
+  };
 }
 
 /**
@@ -60,6 +84,7 @@ export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOpti
   const raw = (options ?? {}) as unknown as Record<string, unknown>;
   const breaker = objectAt(raw, 'breaker', problems);
   const outbox = objectAt(raw, 'outbox', problems);
+  const webhooks = objectAt(raw, 'webhooks', problems);
   const int = (
     source: Record<string, unknown>,
     prefix: string,
@@ -100,6 +125,13 @@ export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOpti
       recoveryIntervalMs: int(outbox, 'outbox.', 'recoveryIntervalMs', 5_000, 1),
       recoveryGraceMs: int(outbox, 'outbox.', 'recoveryGraceMs', 10_000, 0),
     },
+    webhooks: {
+      timeoutMs: int(webhooks, 'webhooks.', 'timeoutMs', 15_000, 1),
+      retryScheduleMs: scheduleAt(webhooks, problems),
+      disableAfterMs: int(webhooks, 'webhooks.', 'disableAfterMs', DEFAULT_WEBHOOK_DISABLE_AFTER_MS, 1),
+      pollIntervalMs: int(webhooks, 'webhooks.', 'pollIntervalMs', 500, 1),
+      concurrency: int(webhooks, 'webhooks.', 'concurrency', 32, 1),
+    },
   };
   if (resolved.retryCapMs < resolved.retryBaseMs) {
     problems.push({ path: 'retryCapMs', message: 'must be >= retryBaseMs' });
@@ -120,6 +152,16 @@ export function domainOf(from: string): string | undefined {
   const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
   const match = /^[^\s@<>]+@([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)$/.exec(address.trim());
   return match?.[1];
+}
+
+function scheduleAt(webhooks: Record<string, unknown>, problems: { path: string; message: string }[]): number[] {
+  const value = webhooks.retryScheduleMs;
+  if (value === undefined) return [...DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS];
+  if (Array.isArray(value) && value.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    return [...(value as number[])];
+  }
+  problems.push({ path: 'webhooks.retryScheduleMs', message: 'must be a list of integers >= 0 (ms)' });
+  return [...DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS];
 }
 
 function objectAt(

@@ -63,6 +63,11 @@ export const EmailEngineToken = Symbol.for('@notify/EmailEngine');
 export interface EmailEngineRuntime extends EmailEngine {
   /** Starts the outbox relay (batched, confirmed publishing after commit) and the recovery loop. */
   startRelay(): void;
+  /**
+   * Starts the webhook dispatcher (workers and the embedded service run it); CONFIG_INVALID
+   * without a webhook sender.
+   */
+  startWebhookDispatcher(): void;
   /** Flushes pending publishes and stops background loops. */
   stop(): Promise<void>;
   /** Current state of the SMTP breaker. */

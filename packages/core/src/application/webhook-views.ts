@@ -11,6 +11,11 @@ export const webhookViewSchema = z
     description: z.string().nullable(),
     enabled: z.boolean(),
     secret_hint: z.string().describe('The last 4 characters of the signing secret.'),
+    failing_since: isoTimeSchema
+      .nullable()
+      .describe(
+        'Since when every attempt to this endpoint has failed; null while the last one succeeded. Failing for 5 days disables it.',
+      ),
     created_at: isoTimeSchema,
     updated_at: isoTimeSchema,
   })
@@ -40,6 +45,7 @@ export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
     description: endpoint.description,
     enabled: endpoint.enabled,
     secret_hint: endpoint.secret.slice(-4),
+    failing_since: endpoint.failingSince?.toISOString() ?? null,
     created_at: endpoint.createdAt.toISOString(),
     updated_at: endpoint.updatedAt.toISOString(),
   };

@@ -44,6 +44,7 @@ export async function createWebhook(ctx: EngineContext, body: unknown): Promise<
     secret: newWebhookSecret(),
     previousSecret: null,
     previousSecretExpiresAt: null,
+    failingSince: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -74,8 +75,10 @@ export async function listWebhooks(
 export async function updateWebhook(ctx: EngineContext, id: string, body: unknown): Promise<WebhookView> {
   const input = parseUpdateWebhook(body);
   if (input.url !== undefined) await checkUrl(ctx, input.url);
+  // Enabling again starts the failure clock again: the endpoint gets its five days anew.
+  const restart = input.enabled === true ? { failingSince: null } : {};
   const updated = await guardStore('update the webhook', () =>
-    ctx.webhooks.update(id, { ...input, updatedAt: ctx.clock.now() }),
+    ctx.webhooks.update(id, { ...input, ...restart, updatedAt: ctx.clock.now() }),
   );
   if (updated === null) throw notFound(id);
   return toWebhookView(updated);

@@ -21,6 +21,12 @@ export interface WebhookEndpoint {
   previousSecret: string | null;
   /** Until when `previousSecret` signs as well. */
   previousSecretExpiresAt: Date | null;
+  /**
+   * Since when every attempt to this endpoint has failed (the first failure after the last
+   * success); null while the last attempt succeeded. Set by the delivery outbox; an endpoint
+   * failing for longer than `WEBHOOK_DISABLE_AFTER` is disabled there.
+   */
+  failingSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,7 +35,14 @@ export interface WebhookEndpoint {
 export type WebhookEndpointPatch = Partial<
   Pick<
     WebhookEndpoint,
-    'url' | 'events' | 'description' | 'enabled' | 'secret' | 'previousSecret' | 'previousSecretExpiresAt'
+    | 'url'
+    | 'events'
+    | 'description'
+    | 'enabled'
+    | 'secret'
+    | 'previousSecret'
+    | 'previousSecretExpiresAt'
+    | 'failingSince'
   >
 > & { updatedAt: Date };
 

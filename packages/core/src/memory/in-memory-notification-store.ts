@@ -20,6 +20,8 @@ import type {
   UpdateGuard,
 } from '../ports/notification-store.js';
 import { InMemoryEventLog } from './in-memory-event-log.js';
+import { InMemoryWebhookDeliveryStore } from './in-memory-webhook-delivery-store.js';
+import { InMemoryWebhookEndpointStore } from './in-memory-webhook-endpoint-store.js';
 
 export interface InMemoryNotificationStoreOptions {
   /** Stamps `updatedAt` when a patch does not carry one. Default: the system clock. */
@@ -39,6 +41,9 @@ export class InMemoryNotificationStore implements NotificationStore {
   protected readonly records = new Map<string, Notification>();
   /** Appended to in the same synchronous step as the change it reports. */
   readonly events: InMemoryEventLog = new InMemoryEventLog(() => this.assertUsable());
+  readonly webhooks = new InMemoryWebhookEndpointStore();
+  /** Fanned out to in the same synchronous step as each event. */
+  readonly deliveries = new InMemoryWebhookDeliveryStore(this.webhooks, () => this.assertUsable());
   private readonly clock: Clock;
   private closed = false;
 
@@ -52,7 +57,7 @@ export class InMemoryNotificationStore implements NotificationStore {
     if (existing) return { created: false, notification: copy(existing) };
     const stored = copy(notification);
     this.records.set(stored.requestId, stored);
-    if (event !== undefined) this.events.append(event);
+    if (event !== undefined) this.writeEvent(event);
     return { created: true, notification: copy(stored) };
   }
 
@@ -108,7 +113,7 @@ export class InMemoryNotificationStore implements NotificationStore {
     if (patch.updatedAt === undefined) next.updatedAt = this.clock.now();
     if (copied.appendHistory) next.history.push(copied.appendHistory);
     this.records.set(requestId, next);
-    if (copied.event !== undefined) this.events.append(copied.event);
+    if (copied.event !== undefined) this.writeEvent(copied.event);
     return copy(next);
   }
 
@@ -152,6 +157,12 @@ export class InMemoryNotificationStore implements NotificationStore {
   }
 
   /** Every call starts here; protected so a test double can add an outage. */
+  /** The event and its deliveries, in the same synchronous step as the change. Protected for the test doubles. */
+  protected writeEvent(event: NotificationEvent): void {
+    this.events.append(event);
+    this.deliveries.fanOut(event);
+  }
+
   protected assertUsable(): void {
     if (this.closed) throw new NotifyError('STORE_UNAVAILABLE', 'In-memory store is closed');
   }

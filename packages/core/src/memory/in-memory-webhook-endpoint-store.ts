@@ -1,10 +1,12 @@
 import { NotifyError } from '../domain/errors.js';
-import type { WebhookEndpoint, WebhookEndpointPatch } from '../domain/webhook-endpoint.js';
+import type { EventType } from '../domain/events.js';
+import { subscribesTo, type WebhookEndpoint, type WebhookEndpointPatch } from '../domain/webhook-endpoint.js';
 import type { WebhookEndpointPage, WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
 
 /** The embedded endpoint store: deep copies in and out, so callers cannot change it behind its back. */
 export class InMemoryWebhookEndpointStore implements WebhookEndpointStore {
   readonly #endpoints = new Map<string, WebhookEndpoint>();
+  readonly #onDelete: Array<(id: string) => void> = [];
 
   async create(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
     if (this.#endpoints.has(endpoint.id)) {
@@ -42,6 +44,37 @@ export class InMemoryWebhookEndpointStore implements WebhookEndpointStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.#endpoints.delete(id);
+    const deleted = this.#endpoints.delete(id);
+    if (deleted) for (const listener of this.#onDelete) listener(id);
+    return deleted;
+  }
+
+  /*
+   * Synchronous reads and writes for the in-memory outbox (in-memory-webhook-delivery-store.ts),
+   * which fans an event out in the same synchronous step as the change that wrote it.
+   */
+
+  /** The ids of the enabled endpoints that want events of `type`. */
+  subscriberIds(type: EventType): string[] {
+    return [...this.#endpoints.values()].filter((e) => e.enabled && subscribesTo(e, type)).map((e) => e.id);
+  }
+
+  /** A copy of one endpoint, now. */
+  peek(id: string): WebhookEndpoint | undefined {
+    const found = this.#endpoints.get(id);
+    return found === undefined ? undefined : structuredClone(found);
+  }
+
+  /** Sets the failure clock (and disables) in place. */
+  setFailure(id: string, failingSince: Date | null, disable: boolean): void {
+    const found = this.#endpoints.get(id);
+    if (found === undefined) return;
+    found.failingSince = failingSince === null ? null : new Date(failingSince);
+    if (disable) found.enabled = false;
+  }
+
+  /** Called with the id of each endpoint deleted (its deliveries go with it). */
+  onDelete(listener: (id: string) => void): void {
+    this.#onDelete.push(listener);
   }
 }

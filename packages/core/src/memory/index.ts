@@ -6,3 +6,4 @@ export * from './in-memory-rate-limiter.js';
 export * from './in-memory-status-notifier.js';
 export * from './in-memory-template-source.js';
 export * from './in-memory-webhook-endpoint-store.js';
+export * from './in-memory-webhook-delivery-store.js';

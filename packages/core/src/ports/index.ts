@@ -9,3 +9,5 @@ export * from './status-notifier.js';
 export * from './template-source.js';
 export * from './webhook-endpoint-store.js';
 export * from './webhook-url-guard.js';
+export * from './webhook-delivery-store.js';
+export * from './webhook-sender.js';

@@ -6,6 +6,8 @@ import type {
   NotificationStatus,
 } from '../domain/notification.js';
 import type { EventLog } from './event-log.js';
+import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
+import type { WebhookEndpointStore } from './webhook-endpoint-store.js';
 
 export interface ListFilter {
   userId?: string;
@@ -76,9 +78,14 @@ export interface NotificationStore {
   readonly capabilities: NotificationStoreCapabilities;
   /** The events this store wrote with its changes (`event` below), for reading. */
   readonly events: EventLog;
+  /** The webhook endpoints each event is fanned out to, when it is written. */
+  readonly webhooks: WebhookEndpointStore;
+  /** The webhook outbox: the deliveries written with the events, for the dispatchers. */
+  readonly deliveries: WebhookDeliveryStore;
   /**
    * Inserts unless `requestId` exists; then returns the existing record untouched. Durable on
-   * return. `event`, when given, is written in the same transaction, and only if the record was.
+   * return. `event`, when given, is written in the same transaction, and only if the record was,
+   * with a delivery for each enabled endpoint subscribed to its type.
    */
   insert(notification: NewNotification, event?: NotificationEvent): Promise<InsertResult>;
   getByRequestId(requestId: string): Promise<Notification | null>;
@@ -91,7 +98,8 @@ export interface NotificationStore {
   claim(request: ClaimRequest): Promise<Notification | null>;
   /**
    * Applies `patch` only if `guard` holds; returns the updated record, or null when the guard
-   * failed. `patch.event`, when given, is written in the same transaction, and only if the update was.
+   * failed. `patch.event`, when given, is written in the same transaction, and only if the update was
+   * (with its deliveries, as for `insert`).
    */
   update(requestId: string, guard: UpdateGuard, patch: NotificationPatch): Promise<Notification | null>;
   /** Sets `publishedAt` on the given records if they are still queued/retrying and unpublished. */

@@ -20,6 +20,7 @@ export function sampleWebhookEndpoint(overrides: Partial<WebhookEndpoint> = {}):
     secret: newWebhookSecret(),
     previousSecret: null,
     previousSecretExpiresAt: null,
+    failingSince: null,
     createdAt: at(0),
     updatedAt: at(0),
     ...overrides,

@@ -47,7 +47,7 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
 }
 
 /**
- * For receivers of the status callback: true when one of the `webhook-signature` entries is
+ * For receivers of webhooks and the status callback: true when one of the `webhook-signature` entries is
  * ours for this id, timestamp and body, and the timestamp is within the tolerance (replays of
  * an old delivery are refused).
  */
