@@ -4,4 +4,5 @@ export type { MigrateOptions, MigrateResult } from './migrate.js';
 export { defaultMigrationsDir, migrate } from './migrate.js';
 export type { PostgresStoreOptions } from './options.js';
 export { createPostgresStore, PostgresNotificationStore } from './postgres-store.js';
+export { PostgresWebhookDeliveryStore } from './webhook-delivery-store.js';
 export { PostgresWebhookEndpointStore } from './webhook-endpoint-store.js';

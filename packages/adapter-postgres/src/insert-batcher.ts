@@ -3,6 +3,7 @@ import type { RunStatement } from './batch-statement.js';
 import { toEventRecord } from './event-log.js';
 import { GroupCommit } from './group-commit.js';
 import { NOTIFICATION_COLUMNS, type NotificationRow, toInsertValues } from './row-mapping.js';
+import { FAN_OUT_CTE, WRITTEN_EVENT_COLUMNS } from './webhook-fan-out.js';
 
 export interface InsertBatcherSettings {
   /** Most rows in one INSERT statement. */
@@ -18,7 +19,8 @@ export const MAX_ROWS_PER_INSERT = Math.floor(MAX_PARAMETERS / NOTIFICATION_COLU
 /**
  * With events, the INSERT is a data-modifying CTE and the events go in with it, in the same
  * statement: each joined to the row it reports, so a row that conflicted (and was not written)
- * writes no event. `$last` is the events, as JSON.
+ * writes no event; with each event go its webhook deliveries (webhook-fan-out.ts). `$last` is the
+ * events, as JSON.
  */
 function insertSql(rows: number, withEvents: boolean): string {
   const width = NOTIFICATION_COLUMNS.length;
@@ -32,13 +34,14 @@ function insertSql(rows: number, withEvents: boolean): string {
   RETURNING *`;
   if (!withEvents) return insert;
   return `WITH inserted AS (${insert}),
-  events AS (
+  written_events AS (
     INSERT INTO notification_events (id, type, request_id, created_at, data)
     SELECT e.event_id, e.event_type, inserted.request_id, e.event_at, e.event_data
       FROM json_to_recordset($${rows * width + 1}::json)
            AS e(notification_id uuid, event_id text, event_type text, event_at timestamptz, event_data jsonb)
       JOIN inserted ON inserted.id = e.notification_id
-  )
+    ${WRITTEN_EVENT_COLUMNS}
+  ),${FAN_OUT_CTE}
   SELECT * FROM inserted`;
 }
 

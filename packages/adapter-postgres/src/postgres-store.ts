@@ -28,6 +28,7 @@ import { resolvePostgresStoreOptions } from './options.js';
 import type { NotificationRow } from './row-mapping.js';
 import { fromRow } from './row-mapping.js';
 import { type UpdateItem, updateBatch } from './update-batch.js';
+import { PostgresWebhookDeliveryStore } from './webhook-delivery-store.js';
 import { PostgresWebhookEndpointStore } from './webhook-endpoint-store.js';
 
 const MARK_PUBLISHED_SQL = `
@@ -64,6 +65,10 @@ export class PostgresNotificationStore implements NotificationStore {
   );
   /** The `webhook_endpoints` table, on the same pool (closed with the store). */
   readonly webhooks: PostgresWebhookEndpointStore = new PostgresWebhookEndpointStore(
+    (operation, text, values) => this.rows(operation, text, values),
+  );
+  /** The webhook outbox (`webhook_deliveries`), written with the events; same pool. */
+  readonly deliveries: PostgresWebhookDeliveryStore = new PostgresWebhookDeliveryStore(
     (operation, text, values) => this.rows(operation, text, values),
   );
   private readonly ownsPool: boolean;

@@ -2,6 +2,7 @@ import type { NotificationPatch, UpdateGuard } from '@notify/email-core';
 import { byBatchIndex, type IndexedRow, type RunStatement } from './batch-statement.js';
 import { toEventRecord } from './event-log.js';
 import type { NotificationRow } from './row-mapping.js';
+import { FAN_OUT_CTE, WRITTEN_EVENT_COLUMNS } from './webhook-fan-out.js';
 
 /** One guarded update, as `NotificationStore.update` takes it. */
 export interface UpdateItem {
@@ -31,7 +32,8 @@ const PATCH_FIELDS = [
 // one of the guard's and, when the guard names one, the lease is still that owner's. The ANY($2)
 // is for the planner, as in claim-batch.ts: the unique index instead of a scan of the table.
 // With the update goes the event of each item that carries one, in the same statement (a
-// data-modifying CTE), and only for the rows the update wrote.
+// data-modifying CTE), and only for the rows the update wrote; and with each event its webhook
+// deliveries (webhook-fan-out.ts).
 const UPDATE_BATCH_SQL = `
   WITH updated AS (
   UPDATE notifications n
@@ -52,11 +54,12 @@ const UPDATE_BATCH_SQL = `
   RETURNING u.batch_index, u.event_id AS event_id_, u.event_type AS event_type_,
             u.event_at AS event_at_, u.event_data AS event_data_, n.*
   ),
-  events AS (
+  written_events AS (
     INSERT INTO notification_events (id, type, request_id, created_at, data)
     SELECT event_id_, event_type_, request_id, event_at_, event_data_
       FROM updated WHERE event_id_ IS NOT NULL
-  )
+    ${WRITTEN_EVENT_COLUMNS}
+  ),${FAN_OUT_CTE}
   SELECT * FROM updated`;
 
 /**

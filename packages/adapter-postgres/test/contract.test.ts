@@ -2,6 +2,7 @@ import {
   eventLogContract,
   notificationStoreContract,
   webhookEndpointStoreContract,
+  webhookOutboxContract,
 } from '@notify/email-core/testing';
 import { afterAll, beforeAll, it } from 'vitest';
 import type { TestDatabase } from '../../../test-support/postgres.js';
@@ -51,6 +52,14 @@ eventLogContract(it, makeStore);
 // the table of this file's database.
 webhookEndpointStoreContract(it, async () => {
   const store = createPostgresStore({ connectionString: db.url, max: 2 });
-  await store.pool.query('TRUNCATE webhook_endpoints');
+  await store.pool.query('TRUNCATE webhook_endpoints CASCADE');
   return { subject: store.webhooks, cleanup: () => store.close() };
+});
+
+// The outbox contract wants no endpoint and no delivery but its own per case (a claim takes
+// whatever is due): each case starts by emptying both tables of this file's database.
+webhookOutboxContract(it, async () => {
+  const store = createPostgresStore({ connectionString: db.url, max: 10 });
+  await store.pool.query('TRUNCATE webhook_endpoints, webhook_deliveries, webhook_delivery_attempts');
+  return { subject: store, cleanup: () => store.close() };
 });

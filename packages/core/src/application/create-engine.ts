@@ -122,9 +122,13 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     startRelay: () => relay.start(),
     startWebhookDispatcher: () => {
       if (dispatcher === undefined) {
-        throw new NotifyError('CONFIG_INVALID', 'no webhook sender is bound: webhook deliveries cannot be sent', {
-          details: [{ path: 'webhookSender', message: 'is required to dispatch webhooks' }],
-        });
+        throw new NotifyError(
+          'CONFIG_INVALID',
+          'no webhook sender is bound: webhook deliveries cannot be sent',
+          {
+            details: [{ path: 'webhookSender', message: 'is required to dispatch webhooks' }],
+          },
+        );
       }
       dispatcher.start();
     },

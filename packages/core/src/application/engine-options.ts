@@ -154,7 +154,10 @@ export function domainOf(from: string): string | undefined {
   return match?.[1];
 }
 
-function scheduleAt(webhooks: Record<string, unknown>, problems: { path: string; message: string }[]): number[] {
+function scheduleAt(
+  webhooks: Record<string, unknown>,
+  problems: { path: string; message: string }[],
+): number[] {
   const value = webhooks.retryScheduleMs;
   if (value === undefined) return [...DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS];
   if (Array.isArray(value) && value.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {

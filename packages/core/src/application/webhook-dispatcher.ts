@@ -4,7 +4,11 @@ import { signingSecrets } from '../domain/webhook-endpoint.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { DeliveryAttemptRecord, ClaimedDelivery, WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
+import type {
+  ClaimedDelivery,
+  DeliveryAttemptRecord,
+  WebhookDeliveryStore,
+} from '../ports/webhook-delivery-store.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
 
 export interface WebhookDispatcherOptions {
@@ -191,7 +195,10 @@ export class WebhookDispatcher {
       if (!recorded) this.#logger.info(context, 'Webhook attempt not recorded: the delivery was taken over');
     } catch (failure) {
       // The lease expires and the delivery is sent again: at least once, never lost.
-      this.#logger.warn({ ...context, err: failure }, 'Could not record a webhook attempt; it will be repeated');
+      this.#logger.warn(
+        { ...context, err: failure },
+        'Could not record a webhook attempt; it will be repeated',
+      );
       return;
     }
     if (error === null) this.#logger.debug({ ...context, duration_ms: durationMs }, 'Webhook delivered');

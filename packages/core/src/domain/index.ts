@@ -4,6 +4,6 @@ export * from './events.js';
 export * from './notification.js';
 export * from './retry-policy.js';
 export * from './status-machine.js';
+export * from './webhook-delivery.js';
 export * from './webhook-endpoint.js';
 export * from './webhook-signature.js';
-export * from './webhook-delivery.js';

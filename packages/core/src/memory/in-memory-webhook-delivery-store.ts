@@ -8,8 +8,8 @@ import {
 } from '../domain/webhook-delivery.js';
 import type { WebhookEndpoint } from '../domain/webhook-endpoint.js';
 import type {
-  DeliveryAttemptRecord,
   ClaimedDelivery,
+  DeliveryAttemptRecord,
   DeliveryClaimRequest,
   DeliveryListQuery,
   WebhookDeliveryStore,
@@ -39,7 +39,8 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
     this.#endpoints = endpoints;
     this.#assertUsable = assertUsable;
     endpoints.onDelete((id) => {
-      for (const [key, entry] of this.#entries) if (entry.delivery.endpointId === id) this.#entries.delete(key);
+      for (const [key, entry] of this.#entries)
+        if (entry.delivery.endpointId === id) this.#entries.delete(key);
     });
   }
 
@@ -68,7 +69,9 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
           (e.leaseUntil === null || e.leaseUntil <= now) &&
           this.#endpoints.peek(e.delivery.endpointId)?.enabled === true,
       )
-      .sort((a, b) => (a.delivery.nextAttemptAt as Date).getTime() - (b.delivery.nextAttemptAt as Date).getTime())
+      .sort(
+        (a, b) => (a.delivery.nextAttemptAt as Date).getTime() - (b.delivery.nextAttemptAt as Date).getTime(),
+      )
       .slice(0, request.limit);
     return due.map((entry) => {
       entry.lease = `${request.owner}:${randomBytes(6).toString('base64url')}`;
@@ -109,7 +112,10 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
     return true;
   }
 
-  async list(endpointId: string, query: DeliveryListQuery): Promise<{ items: WebhookDelivery[]; total: number }> {
+  async list(
+    endpointId: string,
+    query: DeliveryListQuery,
+  ): Promise<{ items: WebhookDelivery[]; total: number }> {
     this.#assertUsable();
     const matching = [...this.#entries.values()]
       .map((e) => e.delivery)
@@ -117,7 +123,10 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
       .sort(
         (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
       );
-    return { items: matching.slice(query.offset, query.offset + query.limit).map(copy), total: matching.length };
+    return {
+      items: matching.slice(query.offset, query.offset + query.limit).map(copy),
+      total: matching.length,
+    };
   }
 
   async get(endpointId: string, deliveryId: string): Promise<WebhookDelivery | null> {
@@ -166,7 +175,13 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
       createdAt: new Date(at),
       updatedAt: new Date(at),
     };
-    const entry: Entry = { delivery, event: structuredClone(event), attempts: [], lease: null, leaseUntil: null };
+    const entry: Entry = {
+      delivery,
+      event: structuredClone(event),
+      attempts: [],
+      lease: null,
+      leaseUntil: null,
+    };
     this.#entries.set(delivery.id, entry);
     return entry;
   }

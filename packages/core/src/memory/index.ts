@@ -5,5 +5,5 @@ export * from './in-memory-notification-store.js';
 export * from './in-memory-rate-limiter.js';
 export * from './in-memory-status-notifier.js';
 export * from './in-memory-template-source.js';
-export * from './in-memory-webhook-endpoint-store.js';
 export * from './in-memory-webhook-delivery-store.js';
+export * from './in-memory-webhook-endpoint-store.js';

@@ -14,3 +14,4 @@ export * from './sample-notification.js';
 export * from './status-notifier-contract.js';
 export * from './template-source-contract.js';
 export * from './webhook-endpoint-store-contract.js';
+export * from './webhook-outbox/index.js';

@@ -1,0 +1,306 @@
+import type {
+  ClaimedDelivery,
+  DeliveryAttempt,
+  DeliveryAttemptRecord,
+  DeliveryClaimRequest,
+  DeliveryListQuery,
+  DeliveryStatus,
+  OutboundEvent,
+  WebhookDelivery,
+  WebhookDeliveryStore,
+  WebhookEndpoint,
+} from '@notify/email-core';
+import { newDeliveryId } from '@notify/email-core';
+import type { RunQuery } from './event-log.js';
+
+/** A `webhook_deliveries` row as pg returns it. */
+interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_response_status: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const DELIVERY_COLUMNS = `d.id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at,
+  d.last_response_status, d.last_error, d.last_duration_ms, d.created_at, d.updated_at`;
+
+const ENQUEUE_SQL = `
+  INSERT INTO webhook_deliveries AS d
+    (id, endpoint_id, payload, event_id, event_type, next_attempt_at, created_at, updated_at)
+  SELECT $1, w.id, $3, $4, $5, $6, $6, $6 FROM webhook_endpoints w WHERE w.id = $2
+  RETURNING ${DELIVERY_COLUMNS}`;
+
+// SKIP LOCKED: concurrent claims each take rows the others have not locked, rather than queueing
+// behind them; the lease then keeps the rows from every later claim until the attempt is recorded
+// (or the lease runs out because its process died). Under READ COMMITTED a row another claim
+// leased between our snapshot and our lock is re-checked against the WHERE and skipped.
+const CLAIM_SQL = `
+  WITH due AS (
+    SELECT d.id FROM webhook_deliveries d
+      JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.enabled
+     WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+       AND (d.lease_until IS NULL OR d.lease_until <= $1)
+     ORDER BY d.next_attempt_at
+     LIMIT $2
+       FOR UPDATE OF d SKIP LOCKED
+  ),
+  claimed AS (
+    UPDATE webhook_deliveries d SET lease_owner = $3 || ':' || replace(gen_random_uuid()::text, '-', ''),
+           lease_until = $4
+      FROM due WHERE d.id = due.id
+    RETURNING d.*
+  )
+  SELECT ${DELIVERY_COLUMNS.replaceAll('d.', 'c.')}, c.lease_owner,
+         COALESCE(c.payload, jsonb_build_object('id', e.id, 'type', e.type, 'created_at', e.created_at, 'data', e.data))
+           AS body,
+         to_jsonb(w) AS endpoint
+    FROM claimed c
+    JOIN webhook_endpoints w ON w.id = c.endpoint_id
+    LEFT JOIN notification_events e ON e.xid = c.event_xid AND e.seq = c.event_seq
+   ORDER BY c.next_attempt_at`;
+
+// One statement: the outcome under the lease, the attempt in the log, and the endpoint's failure
+// clock, only where it changes (a healthy endpoint's row is not rewritten by every success).
+const RECORD_SQL = `
+  WITH d AS (
+    UPDATE webhook_deliveries SET
+           attempts = attempts + 1, status = $3, next_attempt_at = $4,
+           last_response_status = $5, last_error = $6, last_duration_ms = $7, updated_at = $8,
+           lease_owner = NULL, lease_until = NULL
+     WHERE id = $1 AND lease_owner = $2
+    RETURNING id, endpoint_id, attempts
+  ),
+  attempt AS (
+    INSERT INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, duration_ms, error)
+    SELECT id, attempts, $8, $5, $7, $6 FROM d
+  ),
+  endpoint AS (
+    UPDATE webhook_endpoints w SET
+           failing_since = CASE WHEN $3 = 'succeeded' THEN NULL ELSE COALESCE(w.failing_since, $8) END,
+           enabled = CASE WHEN $3 <> 'succeeded' AND COALESCE(w.failing_since, $8) <= $9 THEN false
+                          ELSE w.enabled END
+      FROM d
+     WHERE w.id = d.endpoint_id
+       AND CASE WHEN $3 = 'succeeded' THEN w.failing_since IS NOT NULL
+                ELSE w.failing_since IS NULL OR (w.enabled AND w.failing_since <= $9) END
+  )
+  SELECT id FROM d`;
+
+const LIST_SQL = `
+  SELECT ${DELIVERY_COLUMNS}, COUNT(*) OVER () AS total FROM webhook_deliveries d
+   WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2)
+   ORDER BY d.created_at DESC, d.id DESC
+   LIMIT $3 OFFSET $4`;
+
+const COUNT_SQL = `
+  SELECT COUNT(*) AS total FROM webhook_deliveries d
+   WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2)`;
+
+const GET_SQL = `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.id = $2 AND d.endpoint_id = $1`;
+
+const ATTEMPTS_SQL = `
+  SELECT a.attempt, a.at, a.response_status, a.duration_ms, a.error
+    FROM webhook_delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+   WHERE d.id = $2 AND d.endpoint_id = $1
+   ORDER BY a.attempt`;
+
+const RETRY_SQL = `
+  UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = $3, updated_at = $3,
+         lease_owner = NULL, lease_until = NULL
+   WHERE d.id = $2 AND d.endpoint_id = $1
+  RETURNING ${DELIVERY_COLUMNS}`;
+
+const RECOVER_SQL = `
+  WITH recovered AS (
+    UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = $3, updated_at = $3,
+           lease_owner = NULL, lease_until = NULL
+     WHERE d.endpoint_id = $1 AND d.status = 'failed' AND d.created_at >= $2
+    RETURNING 1
+  )
+  SELECT count(*)::int AS recovered FROM recovered`;
+
+/**
+ * The webhook outbox on PostgreSQL (migrations/0005_webhook_deliveries.sql). The deliveries are
+ * written by the notification store's own statements, with their events (webhook-fan-out.ts);
+ * this reads, claims and records them. Each method is one statement.
+ */
+export class PostgresWebhookDeliveryStore implements WebhookDeliveryStore {
+  constructor(private readonly query: RunQuery) {}
+
+  async enqueue(endpointId: string, event: OutboundEvent, now: Date): Promise<WebhookDelivery | null> {
+    const body = {
+      id: event.id,
+      type: event.type,
+      created_at: event.createdAt.toISOString(),
+      data: event.data,
+    };
+    const rows = await this.query<DeliveryRow>('deliveries.enqueue', ENQUEUE_SQL, [
+      newDeliveryId(),
+      endpointId,
+      body,
+      event.id,
+      event.type,
+      now,
+    ]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async claimDue(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
+    const rows = await this.query<
+      DeliveryRow & { lease_owner: string; body: WireEvent; endpoint: WireEndpoint }
+    >('deliveries.claim', CLAIM_SQL, [
+      request.now,
+      request.limit,
+      request.owner,
+      new Date(request.now.getTime() + request.leaseMs),
+    ]);
+    return rows.map((row) => ({
+      delivery: fromRow(row),
+      endpoint: fromWireEndpoint(row.endpoint),
+      event: {
+        id: row.body.id,
+        type: row.body.type,
+        createdAt: new Date(row.body.created_at),
+        data: row.body.data,
+      },
+      lease: row.lease_owner,
+    }));
+  }
+
+  async record(deliveryId: string, lease: string, outcome: DeliveryAttemptRecord): Promise<boolean> {
+    const { attempt, next } = outcome;
+    const rows = await this.query<{ id: string }>('deliveries.record', RECORD_SQL, [
+      deliveryId,
+      lease,
+      next.status,
+      next.status === 'pending' ? next.nextAttemptAt : null,
+      attempt.responseStatus,
+      attempt.error,
+      attempt.durationMs,
+      attempt.at,
+      outcome.disableIfFailingSince,
+    ]);
+    return rows.length > 0;
+  }
+
+  async list(
+    endpointId: string,
+    query: DeliveryListQuery,
+  ): Promise<{ items: WebhookDelivery[]; total: number }> {
+    const status = query.status ?? null;
+    const rows = await this.query<DeliveryRow & { total: string }>('deliveries.list', LIST_SQL, [
+      endpointId,
+      status,
+      query.limit,
+      query.offset,
+    ]);
+    if (rows[0]) return { items: rows.map(fromRow), total: Number(rows[0].total) };
+    if (query.offset === 0) return { items: [], total: 0 };
+    const counted = await this.query<{ total: string }>('deliveries.list', COUNT_SQL, [endpointId, status]);
+    return { items: [], total: Number(counted[0]?.total ?? 0) };
+  }
+
+  async get(endpointId: string, deliveryId: string): Promise<WebhookDelivery | null> {
+    const rows = await this.query<DeliveryRow>('deliveries.get', GET_SQL, [endpointId, deliveryId]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async attempts(endpointId: string, deliveryId: string): Promise<DeliveryAttempt[]> {
+    const rows = await this.query<{
+      attempt: number;
+      at: Date;
+      response_status: number | null;
+      duration_ms: number;
+      error: string | null;
+    }>('deliveries.attempts', ATTEMPTS_SQL, [endpointId, deliveryId]);
+    return rows.map((r) => ({
+      attempt: r.attempt,
+      at: r.at,
+      responseStatus: r.response_status,
+      durationMs: r.duration_ms,
+      error: r.error,
+    }));
+  }
+
+  async retryNow(endpointId: string, deliveryId: string, now: Date): Promise<WebhookDelivery | null> {
+    const rows = await this.query<DeliveryRow>('deliveries.retry', RETRY_SQL, [endpointId, deliveryId, now]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async recover(endpointId: string, since: Date, now: Date): Promise<number> {
+    const rows = await this.query<{ recovered: number }>('deliveries.recover', RECOVER_SQL, [
+      endpointId,
+      since,
+      now,
+    ]);
+    return rows[0]?.recovered ?? 0;
+  }
+}
+
+/** The event body as `jsonb_build_object` gives it back (times as ISO text). */
+interface WireEvent {
+  id: string;
+  type: string;
+  created_at: string;
+  data: Record<string, unknown>;
+}
+
+/** An endpoint row through `to_jsonb` (times as ISO text). */
+interface WireEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEndpoint['events'];
+  description: string | null;
+  enabled: boolean;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function dateOrNull(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+function fromWireEndpoint(row: WireEndpoint): WebhookEndpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events,
+    description: row.description,
+    enabled: row.enabled,
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: dateOrNull(row.previous_secret_expires_at),
+    failingSince: dateOrNull(row.failing_since),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function fromRow(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastResponseStatus: row.last_response_status,
+    lastError: row.last_error,
+    lastDurationMs: row.last_duration_ms,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
