@@ -98,7 +98,7 @@ export interface WebhookUrlOptions {
   lookup?: (host: string) => Promise<string[]>;
 }
 
-async function systemLookup(host: string): Promise<string[]> {
+export async function systemLookup(host: string): Promise<string[]> {
   const answers = await dns.lookup(host, { all: true, verbatim: true });
   return answers.map((answer) => answer.address);
 }
@@ -160,6 +160,15 @@ export async function assertWebhookUrlAllowed(raw: string, options: WebhookUrlOp
   else if (name === 'localhost' || name.endsWith('.localhost')) addresses = ['127.0.0.1'];
   else addresses = await resolve(host, options.lookup ?? systemLookup);
 
+  assertAddressesAllowed(host, addresses);
+  return url;
+}
+
+/**
+ * WEBHOOK_URL_FORBIDDEN unless every one of `addresses` (what `host` is or resolves to) is
+ * allowed: also what the sender asks of the addresses it is about to connect to.
+ */
+export function assertAddressesAllowed(host: string, addresses: readonly string[]): void {
   for (const address of addresses) {
     const reason = forbiddenAddressReason(address);
     if (reason === null) continue;
@@ -167,7 +176,6 @@ export async function assertWebhookUrlAllowed(raw: string, options: WebhookUrlOp
     const message = `webhook URL host '${host}' ${target} (${reason}); set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow private networks`;
     throw new NotifyError('WEBHOOK_URL_FORBIDDEN', message, { details: [{ path: 'url', message }] });
   }
-  return url;
 }
 
 /** The guard as the core's WebhookUrlGuard port: what the engine asks before storing a URL. */

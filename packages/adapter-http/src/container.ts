@@ -2,6 +2,8 @@ import {
   type StatusNotifier,
   StatusNotifierToken,
   TemplateSourceToken,
+  type WebhookSender,
+  WebhookSenderToken,
   type WebhookUrlGuard,
   WebhookUrlGuardToken,
 } from '@notify/email-core';
@@ -12,6 +14,7 @@ import {
   type HttpTemplateSource,
   type HttpTemplateSourceOptions,
 } from './http-template-source.js';
+import { createHttpWebhookSender } from './http-webhook-sender.js';
 import { createWebhookNotifier, type WebhookNotifierOptions } from './webhook-notifier.js';
 
 /** Binds TemplateSourceToken to an HttpTemplateSource (one cache and breaker per container). */
@@ -38,5 +41,15 @@ export function webhookNotifierModule(options: WebhookNotifierOptions): Containe
 export function webhookUrlGuardModule(options: WebhookUrlOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<WebhookUrlGuard>(WebhookUrlGuardToken).toConstantValue(createWebhookUrlGuard(options));
+  });
+}
+
+/**
+ * Binds WebhookSenderToken to the HTTP sender: the same guard options, applied again at every
+ * send and at the socket's lookup.
+ */
+export function webhookSenderModule(options: WebhookUrlOptions): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<WebhookSender>(WebhookSenderToken).toConstantValue(createHttpWebhookSender(options));
   });
 }

@@ -8,6 +8,7 @@ import {
   ControllableStatusNotifier,
   ControllableTemplateSource,
   ManualClock,
+  RecordingWebhookSender,
 } from '@notify/email-core/testing';
 import { afterEach } from 'vitest';
 
@@ -30,8 +31,11 @@ export function makeHarness(harness: HarnessOptions = {}) {
   const transport = new ControllableMailTransport();
   const templates = new ControllableTemplateSource([WELCOME]);
   const notifier = new ControllableStatusNotifier();
+  const sender = new RecordingWebhookSender();
+  // Every URL allowed: the SSRF guard is adapter-http's, tested there.
+  const urlGuard = { check: async () => {} };
   const engine = createEmailEngine(
-    { store, queue, transport, templates, notifier, clock },
+    { store, queue, transport, templates, notifier, clock, webhookSender: sender, urlGuard },
     { from: 'Notify <no-reply@mail.example.test>', workerId: 'worker-a', ...harness.options },
   );
   /** Accepts a notification and returns the queue message a worker would receive for it. */
@@ -46,7 +50,7 @@ export function makeHarness(harness: HarnessOptions = {}) {
       correlationId: 'corr-1',
     };
   };
-  return { clock, store, queue, transport, templates, notifier, engine, accept };
+  return { clock, store, queue, transport, templates, notifier, sender, engine, accept };
 }
 
 export type Harness = ReturnType<typeof makeHarness>;

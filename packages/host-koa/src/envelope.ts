@@ -18,8 +18,8 @@ export interface Envelope<T = unknown, M = unknown> {
 }
 
 /** `Retrieved 1 notification`, `Retrieved 3 notifications`: the list routes' message. */
-export function retrieved(count: number, noun: string): string {
-  return `Retrieved ${count} ${noun}${count === 1 ? '' : 's'}`;
+export function retrieved(count: number, noun: string, plural = `${noun}s`): string {
+  return `Retrieved ${count} ${count === 1 ? noun : plural}`;
 }
 
 export function ok<T, M = unknown>(message: string, data: T, meta: M | null = null): Envelope<T, M> {

@@ -4,6 +4,7 @@ import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { QueueMessage } from '../ports/notification-queue.js';
 import { TemplateRenderer } from '../rendering/template-renderer.js';
+import type { DeliveryListQueryInput } from '../validation/delivery-query.js';
 import type { EventListQuery } from '../validation/event-query.js';
 import { acceptNotification } from './accept-notification.js';
 import type { BulkReplayCommand, DeadLetterListQuery } from './dead-letter-query.js';
@@ -21,6 +22,13 @@ import { processNotification } from './process-notification.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { retryFailed } from './retry-failed.js';
 import type { AcceptCommand, ListQuery } from './views.js';
+import {
+  getDelivery,
+  listDeliveries,
+  recoverDeliveries,
+  retryDelivery,
+  testWebhook,
+} from './webhook-deliveries.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import {
   createWebhook,
@@ -111,6 +119,11 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
     updateWebhook: (id: string, body: unknown) => updateWebhook(ctx, id, body),
     deleteWebhook: (id: string) => deleteWebhook(ctx, id),
     rotateWebhookSecret: (id: string) => rotateWebhookSecret(ctx, id),
+    testWebhook: (id: string) => testWebhook(ctx, id),
+    listDeliveries: (id: string, query: DeliveryListQueryInput) => listDeliveries(ctx, id, query),
+    getDelivery: (id: string, deliveryId: string) => getDelivery(ctx, id, deliveryId),
+    retryDelivery: (id: string, deliveryId: string) => retryDelivery(ctx, id, deliveryId),
+    recoverDeliveries: (id: string, body: unknown) => recoverDeliveries(ctx, id, body),
     retryFailed: (requestId: string, correlationId?: string) => retryFailed(ctx, requestId, correlationId),
     health: () => health(ctx),
     listDeadLetters: (query: DeadLetterListQuery) => listDeadLetters(ctx, query),

@@ -1,4 +1,5 @@
 import type { QueueMessage } from '../ports/notification-queue.js';
+import type { DeliveryListQueryInput } from '../validation/delivery-query.js';
 import type { EventListQuery } from '../validation/event-query.js';
 import type { BulkReplayCommand, DeadLetterListQuery } from './dead-letter-query.js';
 import type {
@@ -6,6 +7,7 @@ import type {
   DeadLetterListOutput,
   NotificationHistoryView,
 } from './dead-letter-views.js';
+import type { DeliveryDetailView, DeliveryListOutput, DeliveryView } from './delivery-views.js';
 import type { EventListOutput, EventView } from './event-views.js';
 import type { BulkReplayResult } from './replay-dead-letters.js';
 import type {
@@ -44,6 +46,16 @@ export interface EmailEngine {
   deleteWebhook(id: string): Promise<void>;
   /** A new secret; the previous one also signs for 24 hours. */
   rotateWebhookSecret(id: string): Promise<WebhookWithSecretView>;
+  /** Queues a `webhook.test` event for this endpoint, sent at once; the delivery. */
+  testWebhook(id: string): Promise<DeliveryView>;
+  /** The endpoint's delivery log, newest first (`status`, `limit`, `page`, raw query values). */
+  listDeliveries(id: string, query: DeliveryListQueryInput): Promise<DeliveryListOutput>;
+  /** One delivery with its attempt log; NOT_FOUND when unknown or not this endpoint's. */
+  getDelivery(id: string, deliveryId: string): Promise<DeliveryDetailView>;
+  /** Sends one delivery again now. */
+  retryDelivery(id: string, deliveryId: string): Promise<DeliveryView>;
+  /** `{ since }`: every failed delivery created since then, sent again now; how many. */
+  recoverDeliveries(id: string, body: unknown): Promise<{ recovered: number; since: string }>;
   /** failed → queued with a fresh attempt budget; history kept. */
   retryFailed(requestId: string, correlationId?: string): Promise<NotificationView>;
   health(): Promise<HealthReport>;

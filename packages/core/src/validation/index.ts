@@ -1,4 +1,5 @@
 export * from './accept-schema.js';
+export * from './delivery-query.js';
 export * from './event-query.js';
 export {
   isValidTemplateCode,

@@ -3,6 +3,7 @@ import { deadLetterPaths } from './dead-letter-paths.js';
 import { eventPaths } from './event-paths.js';
 import { componentSchemas, type Json, jsonSchema, queryParameters, SCHEMAS } from './json-schema.js';
 import { acceptRequestExample } from './request-example.js';
+import { webhookDeliveryPaths } from './webhook-delivery-paths.js';
 import { webhookPaths } from './webhook-paths.js';
 
 const ref = (name: string): Json => ({ $ref: `${SCHEMAS}${name}` });
@@ -246,6 +247,7 @@ export function createOpenApiDocument(version: string): Json {
       ...deadLetterPaths(helpers),
       ...eventPaths(helpers),
       ...webhookPaths(helpers),
+      ...webhookDeliveryPaths(helpers),
       '/health/': {
         get: {
           operationId: 'health',

@@ -20,7 +20,8 @@ function webhookPath(id: string): string {
 
 /**
  * Registers the webhook endpoint routes: create, list, read, update, delete and rotate the signing
- * secret. Trailing slashes are optional as on every route. The secret is in the answers of create
+ * secret, send a test event, and the delivery log (list, one with its attempts, retry one, recover
+ * since). Trailing slashes are optional as on every route. The secret is in the answers of create
  * and rotate only; every other answer shows its `secret_hint`. Validation, the SSRF check of the URL
  * and NOT_FOUND are the engine's (422 VALIDATION_FAILED or WEBHOOK_URL_FORBIDDEN, 404).
  */
@@ -71,10 +72,45 @@ export function registerWebhookRoutes(router: Router<RequestState>, options: Web
     ctx.body = ok('Webhook secret rotated', view);
   };
 
+  const test = async (ctx: Ctx): Promise<void> => {
+    ctx.status = 202;
+    ctx.body = ok('Test event queued', await engine.testWebhook(webhookId(ctx)));
+  };
+
+  const deliveries = async (ctx: Ctx): Promise<void> => {
+    const { status, limit, page } = ctx.query;
+    const output = await engine.listDeliveries(webhookId(ctx), { status, limit, page });
+    ctx.body = ok(retrieved(output.items.length, 'delivery', 'deliveries'), output.items, output.meta);
+  };
+
+  const delivery = async (ctx: Ctx): Promise<void> => {
+    const id = webhookId(ctx);
+    ctx.body = ok('Delivery retrieved', await engine.getDelivery(id, ctx.params.delivery_id ?? ''));
+  };
+
+  const retry = async (ctx: Ctx): Promise<void> => {
+    const id = webhookId(ctx);
+    ctx.status = 202;
+    ctx.body = ok('Delivery queued again', await engine.retryDelivery(id, ctx.params.delivery_id ?? ''));
+  };
+
+  const recover = async (ctx: Ctx): Promise<void> => {
+    const id = webhookId(ctx);
+    const body = await readJsonBody(ctx.req, bodyLimitBytes);
+    const result = await engine.recoverDeliveries(id, body);
+    ctx.status = 202;
+    ctx.body = ok(`${result.recovered} failed deliveries queued again`, result);
+  };
+
   router.post(BASE, create);
   router.get(BASE, list);
   router.get(`${BASE}/:id`, get);
   router.patch(`${BASE}/:id`, update);
   router.delete(`${BASE}/:id`, remove);
   router.post(`${BASE}/:id/rotate-secret`, rotate);
+  router.post(`${BASE}/:id/test`, test);
+  router.get(`${BASE}/:id/deliveries`, deliveries);
+  router.get(`${BASE}/:id/deliveries/:delivery_id`, delivery);
+  router.post(`${BASE}/:id/deliveries/:delivery_id/retry`, retry);
+  router.post(`${BASE}/:id/recover`, recover);
 }

@@ -122,10 +122,13 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
     container.bind(LoggerToken).toConstantValue(logger);
     const choices = withOverrides(plan.choices, options.backends ?? {});
     // Webhook URLs are checked in every mode: the embedded service sends where a client says too.
-    const { webhookUrlGuardModule } = await import('@notify/adapter-http');
+    const { webhookSenderModule, webhookUrlGuardModule } = await import('@notify/adapter-http');
+    const urlRules = { allowPrivateNetworks: config.webhooks.allowPrivateNetworks };
     await container.loadAsync(
       ...choices.map((choice) => choice.module),
-      webhookUrlGuardModule({ allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
+      webhookUrlGuardModule(urlRules),
+      // Bound in every role; only the processes that deliver (worker, embedded) start the dispatcher.
+      webhookSenderModule(urlRules),
       coreModule({
         from: config.email.from,
         maxRetries: config.delivery.maxRetries,
@@ -138,6 +141,13 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
         outbox: {
           recoveryIntervalMs: config.delivery.outboxRecovery.intervalMs,
           recoveryGraceMs: config.delivery.outboxRecovery.graceMs,
+        },
+        webhooks: {
+          timeoutMs: config.webhooks.timeoutMs,
+          retryScheduleMs: config.webhooks.retryScheduleMs,
+          disableAfterMs: config.webhooks.disableAfterMs,
+          pollIntervalMs: config.webhooks.pollIntervalMs,
+          concurrency: config.webhooks.concurrency,
         },
       }),
     );

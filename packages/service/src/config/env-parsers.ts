@@ -46,6 +46,44 @@ export function integer<D extends number | undefined>(
   });
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(\d{1,9})(ms|s|m|h|d)?$/;
+
+/** `250ms`, `5s`, `30m`, `2h`, `5d`, or bare digits (ms), to milliseconds; undefined when malformed. */
+function durationMs(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (match === null) return undefined;
+  return Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] as number);
+}
+
+const DURATION_HINT = 'a number with a unit: ms, s, m, h or d (e.g. 5s, 30m, 10h, 5d)';
+
+/** One duration (durationMs), in milliseconds, from `min` ms. */
+export function duration(min: number, fallback: number): z.ZodType<number, string | undefined> {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const ms = durationMs(value);
+    if (ms === undefined || ms < min)
+      return fail(ctx, `must be a duration of at least ${min} ms: ${DURATION_HINT}`);
+    return ms;
+  });
+}
+
+/** A comma list of durations (durationMs), in milliseconds; at most `max` of them. */
+export function durationList(
+  max: number,
+  fallback: readonly number[],
+): z.ZodType<number[], string | undefined> {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return [...fallback];
+    const parts = value.split(',').map((part) => durationMs(part));
+    if (parts.length > max || parts.some((ms) => ms === undefined)) {
+      return fail(ctx, `must be up to ${max} durations separated by commas, each ${DURATION_HINT}`);
+    }
+    return parts as number[];
+  });
+}
+
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 

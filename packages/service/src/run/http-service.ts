@@ -21,6 +21,7 @@ export async function runHttpService(role: 'api' | 'embedded'): Promise<void> {
     engine.startRelay();
     let worker: Worker | undefined;
     if (role === 'embedded') {
+      engine.startWebhookDispatcher();
       worker = await startWorker({
         engine,
         queue: service.queue,

@@ -11,6 +11,8 @@ export async function runWorkerService(): Promise<void> {
     const service = await composeService(config, { role: 'worker' });
     const { logger } = service;
     try {
+      // Webhooks go out beside the mail, from the same processes (docs/webhooks.md).
+      service.engine.startWebhookDispatcher();
       const worker = await startWorker({
         engine: service.engine,
         queue: service.queue,

@@ -7,3 +7,4 @@ export * from './controllable-status-notifier.js';
 export * from './controllable-template-source.js';
 export * from './inspectable-rate-limiter.js';
 export * from './manual-clock.js';
+export * from './recording-webhook-sender.js';
