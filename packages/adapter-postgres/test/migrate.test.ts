@@ -30,6 +30,7 @@ describe('migrate', () => {
       '0002_failed_triage_indexes',
       '0003_notification_events',
       '0004_webhook_endpoints',
+      '0005_webhook_deliveries',
     ]);
     const { rows } = await pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
     expect(rows).toEqual([
@@ -37,6 +38,7 @@ describe('migrate', () => {
       { version: '0002', name: '0002_failed_triage_indexes' },
       { version: '0003', name: '0003_notification_events' },
       { version: '0004', name: '0004_webhook_endpoints' },
+      { version: '0005', name: '0005_webhook_deliveries' },
     ]);
     const table = await pool.query("SELECT to_regclass('public.notifications') AS t");
     expect(table.rows[0].t).toBe('notifications');
@@ -102,7 +104,7 @@ describe('migrate', () => {
       const half = await pool.query("SELECT to_regclass('public.half_done') AS t");
       expect(half.rows[0].t).toBeNull();
       const versions = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002', '0003', '0004']);
+      expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002', '0003', '0004', '0005']);
     } finally {
       await rm(dir, { recursive: true });
     }
