@@ -48,14 +48,17 @@ function guardedLookup(options: WebhookUrlOptions): LookupFunction {
 export class HttpWebhookSender implements WebhookSender {
   readonly #options: WebhookUrlOptions;
   readonly #lookup: LookupFunction;
+  readonly #trustedLookup: LookupFunction;
 
   constructor(options: WebhookUrlOptions) {
     this.#options = options;
     this.#lookup = guardedLookup(options);
+    this.#trustedLookup = guardedLookup({ ...options, allowPrivateNetworks: true });
   }
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
-    const url = await assertWebhookUrlAllowed(request.url, this.#options);
+    const rules = request.trusted === true ? { ...this.#options, allowPrivateNetworks: true } : this.#options;
+    const url = await assertWebhookUrlAllowed(request.url, rules);
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<WebhookResponse>((resolve, reject) => {
       const signal = AbortSignal.timeout(request.timeoutMs);
@@ -64,7 +67,7 @@ export class HttpWebhookSender implements WebhookSender {
         {
           method: 'POST',
           headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
-          lookup: this.#lookup,
+          lookup: request.trusted === true ? this.#trustedLookup : this.#lookup,
           signal,
         },
         (response) => {

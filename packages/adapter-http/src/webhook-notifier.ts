@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type Logger,
   NotifyError,
@@ -6,6 +5,7 @@ import {
   type StatusNotifier,
   signWebhook,
   silentLogger,
+  statusCallbackId,
 } from '@notify/email-core';
 import {
   configError,
@@ -57,16 +57,8 @@ interface Job {
   attempt: number;
 }
 
-/**
- * Stable per event, so a receiver can de-duplicate our retries (and a second notify of the same
- * outcome after a worker crash): derived from what makes the outcome unique, not random.
- */
-export function webhookIdFor(event: StatusEvent): string {
-  const digest = createHash('sha256')
-    .update(`${event.notification_id}\n${event.request_id}\n${event.status}\n${event.attempts}`)
-    .digest('base64url');
-  return `msg_${digest.slice(0, 32)}`;
-}
+/** Stable per outcome (a digest of it), so a receiver can de-duplicate: the core's statusCallbackId. */
+export const webhookIdFor: (event: StatusEvent) => string = statusCallbackId;
 
 /**
  * StatusNotifier that POSTs each event to a webhook in the background. `notify` only enqueues:

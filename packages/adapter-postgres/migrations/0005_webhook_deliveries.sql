@@ -47,3 +47,7 @@ CREATE TABLE webhook_delivery_attempts (
 -- Since when every attempt to the endpoint has failed (null after a success); an endpoint
 -- failing for WEBHOOK_DISABLE_AFTER is disabled by the attempt that finds it so.
 ALTER TABLE webhook_endpoints ADD COLUMN failing_since timestamptz;
+-- `webhook` (made through the API) or `status-callback` (the one the service keeps for
+-- STATUS_CALLBACK_URL, sent in that callback's own format and not shown by the API).
+ALTER TABLE webhook_endpoints ADD COLUMN kind text NOT NULL DEFAULT 'webhook'
+  CHECK (kind IN ('webhook', 'status-callback'));

@@ -256,6 +256,7 @@ interface WireEvent {
 /** An endpoint row through `to_jsonb` (times as ISO text). */
 interface WireEndpoint {
   id: string;
+  kind: WebhookEndpoint['kind'];
   url: string;
   events: WebhookEndpoint['events'];
   description: string | null;
@@ -275,6 +276,7 @@ function dateOrNull(value: string | null): Date | null {
 function fromWireEndpoint(row: WireEndpoint): WebhookEndpoint {
   return {
     id: row.id,
+    kind: row.kind,
     url: row.url,
     events: row.events,
     description: row.description,

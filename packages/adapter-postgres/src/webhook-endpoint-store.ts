@@ -11,6 +11,7 @@ import type { RunQuery } from './event-log.js';
 /** A `webhook_endpoints` row as pg returns it (timestamptz → Date, text[] → string[]). */
 interface WebhookEndpointRow {
   id: string;
+  kind: WebhookEndpoint['kind'];
   url: string;
   events: string[];
   description: string | null;
@@ -25,6 +26,7 @@ interface WebhookEndpointRow {
 
 const COLUMNS = [
   'id',
+  'kind',
   'url',
   'events',
   'description',
@@ -59,10 +61,19 @@ const GET_SQL = 'SELECT * FROM webhook_endpoints WHERE id = $1';
 
 const LIST_SQL = `
   SELECT *, COUNT(*) OVER () AS total FROM webhook_endpoints
+   WHERE kind = 'webhook'
    ORDER BY created_at DESC, id DESC
    LIMIT $1 OFFSET $2`;
 
-const COUNT_SQL = 'SELECT COUNT(*) AS total FROM webhook_endpoints';
+const COUNT_SQL = "SELECT COUNT(*) AS total FROM webhook_endpoints WHERE kind = 'webhook'";
+
+const SAVE_SQL = `
+  INSERT INTO webhook_endpoints (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id' && c !== 'created_at')
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .join(', ')}
+  RETURNING *`;
 
 const DELETE_SQL = 'DELETE FROM webhook_endpoints WHERE id = $1 RETURNING id';
 
@@ -79,19 +90,7 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
 
   async create(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
     try {
-      const rows = await this.query<WebhookEndpointRow>('webhooks.create', INSERT_SQL, [
-        endpoint.id,
-        endpoint.url,
-        endpoint.events,
-        endpoint.description,
-        endpoint.enabled,
-        endpoint.secret,
-        endpoint.previousSecret,
-        endpoint.previousSecretExpiresAt,
-        endpoint.failingSince,
-        endpoint.createdAt,
-        endpoint.updatedAt,
-      ]);
+      const rows = await this.query<WebhookEndpointRow>('webhooks.create', INSERT_SQL, valuesOf(endpoint));
       return fromRow(rows[0] as WebhookEndpointRow);
     } catch (error) {
       if (
@@ -105,6 +104,11 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
       }
       throw error;
     }
+  }
+
+  async save(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
+    const rows = await this.query<WebhookEndpointRow>('webhooks.save', SAVE_SQL, valuesOf(endpoint));
+    return fromRow(rows[0] as WebhookEndpointRow);
   }
 
   async get(id: string): Promise<WebhookEndpoint | null> {
@@ -149,9 +153,28 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
   }
 }
 
+/** The values of COLUMNS, in order. */
+function valuesOf(endpoint: WebhookEndpoint): unknown[] {
+  return [
+    endpoint.id,
+    endpoint.kind,
+    endpoint.url,
+    endpoint.events,
+    endpoint.description,
+    endpoint.enabled,
+    endpoint.secret,
+    endpoint.previousSecret,
+    endpoint.previousSecretExpiresAt,
+    endpoint.failingSince,
+    endpoint.createdAt,
+    endpoint.updatedAt,
+  ];
+}
+
 function fromRow(row: WebhookEndpointRow): WebhookEndpoint {
   return {
     id: row.id,
+    kind: row.kind,
     url: row.url,
     events: row.events as EventSubscription[],
     description: row.description,

@@ -50,6 +50,27 @@ class OverwritingStore extends InMemoryWebhookEndpointStore {
   }
 }
 
+/** Lists every kind: the status callback's endpoint among the client's webhooks. */
+class KindBlindStore extends InMemoryWebhookEndpointStore {
+  readonly #others: WebhookEndpoint[] = [];
+  override async save(endpoint: WebhookEndpoint) {
+    const saved = await super.save(endpoint);
+    if (endpoint.kind !== 'webhook') this.#others.push(saved);
+    return saved;
+  }
+  override async list(page: { limit: number; offset: number }) {
+    const listed = await super.list(page);
+    return { items: [...listed.items, ...this.#others], total: listed.total + this.#others.length };
+  }
+}
+
+/** Saves over an existing endpoint by keeping the old one. */
+class SaveOnceStore extends InMemoryWebhookEndpointStore {
+  override async save(endpoint: WebhookEndpoint) {
+    return (await this.get(endpoint.id)) ?? super.save(endpoint);
+  }
+}
+
 describe('webhookEndpointStoreContract catches a broken store', () => {
   const suite = (make: () => InMemoryWebhookEndpointStore) =>
     runSuite((it) => webhookEndpointStoreContract(it, async () => ({ subject: make() })));
@@ -57,7 +78,7 @@ describe('webhookEndpointStoreContract catches a broken store', () => {
   it('passes the in-memory reference, every case', async () => {
     const results = await suite(() => new InMemoryWebhookEndpointStore());
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
-    expect(results.length).toBe(6);
+    expect(results.length).toBe(7);
   });
 
   it('fails a store that hands out its own objects', async () => {
@@ -76,5 +97,10 @@ describe('webhookEndpointStoreContract catches a broken store', () => {
 
   it('fails a create that overwrites an existing id', async () => {
     expect(outcomeOf(await suite(() => new OverwritingStore()), 'refuses an id that exists')).toBe('failed');
+  });
+
+  it('fails a list that shows the status callback, and a save that does not replace', async () => {
+    expect(outcomeOf(await suite(() => new KindBlindStore()), 'list leaves out other kinds')).toBe('failed');
+    expect(outcomeOf(await suite(() => new SaveOnceStore()), 'list leaves out other kinds')).toBe('failed');
   });
 });

@@ -166,8 +166,10 @@ describe('composeService with the HTTP template service and status callbacks', (
       { logger: quiet() },
     );
     try {
-      expect(service.backends).toMatchObject({ templates: 'http', notifier: 'webhook' });
+      // The callback is an endpoint of the webhook outbox, sent by the dispatcher workers run.
+      expect(service.backends).toMatchObject({ templates: 'http', notifier: 'webhook outbox' });
       service.engine.startRelay();
+      service.engine.startWebhookDispatcher();
       const worker = await startWorkerOn(service, 1);
       await service.engine.acceptNotification({
         body: { ...body('compose-http-1'), template_code: 'remote_welcome' },

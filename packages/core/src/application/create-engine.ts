@@ -80,11 +80,18 @@ export function createEmailEngine(deps: EngineDependencies, options: EngineOptio
   const dispatcher =
     deps.webhookSender === undefined
       ? undefined
-      : new WebhookDispatcher(deps.store.deliveries, deps.webhookSender, clock, logger, {
-          ...resolved.webhooks,
-          owner: `${resolved.workerId}:webhooks`,
-          userAgent: `notify-email/${resolved.version}`,
-        });
+      : new WebhookDispatcher(
+          deps.store.deliveries,
+          deps.webhookSender,
+          clock,
+          logger,
+          {
+            ...resolved.webhooks,
+            owner: `${resolved.workerId}:webhooks`,
+            userAgent: `notify-email/${resolved.version}`,
+          },
+          async (requestId) => (await deps.store.getByRequestId(requestId))?.correlationId ?? null,
+        );
   const ctx: EngineContext = {
     store: deps.store,
     queue: deps.queue,

@@ -19,6 +19,7 @@ export * from './outbox-relay.js';
 export * from './process-notification.js';
 export * from './replay-dead-letters.js';
 export * from './retry-failed.js';
+export * from './status-callback.js';
 export * from './store-errors.js';
 export * from './views.js';
 export * from './webhook-deliveries.js';

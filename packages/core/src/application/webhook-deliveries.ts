@@ -16,6 +16,7 @@ import {
 import type { EngineContext } from './engine-context.js';
 import { guardStore } from './store-errors.js';
 import { pageMeta } from './views.js';
+import { assertClientWebhookId } from './webhooks.js';
 
 function webhookNotFound(id: string): NotifyError {
   return new NotifyError('NOT_FOUND', `No webhook with id '${id}'`);
@@ -32,6 +33,7 @@ async function assertWebhookExists(ctx: EngineContext, id: string): Promise<void
 
 /** Queues a `webhook.test` event for this endpoint alone, due now; the delivery to follow it by. */
 export async function testWebhook(ctx: EngineContext, id: string): Promise<DeliveryView> {
+  assertClientWebhookId(id);
   const now = ctx.clock.now();
   const event = {
     id: newEventId(),

@@ -9,7 +9,8 @@ import type {
   DeliveryAttemptRecord,
   WebhookDeliveryStore,
 } from '../ports/webhook-delivery-store.js';
-import type { WebhookSender } from '../ports/webhook-sender.js';
+import type { WebhookRequest, WebhookSender } from '../ports/webhook-sender.js';
+import { statusCallbackEvent, statusCallbackId } from './status-callback.js';
 
 export interface WebhookDispatcherOptions {
   /** One attempt's budget, in ms (`WEBHOOK_TIMEOUT_MS`). */
@@ -27,6 +28,9 @@ export interface WebhookDispatcherOptions {
   /** `notify-email/<version>`. */
   userAgent: string;
 }
+
+/** The correlation id of a notification, for the status callback's payload; null when unknown. */
+export type CorrelationLookup = (requestId: string) => Promise<string | null>;
 
 /** An answer this long is kept in `last_error`, no more. */
 const MAX_ERROR_LENGTH = 500;
@@ -52,13 +56,17 @@ export class WebhookDispatcher {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
 
+  readonly #correlationOf: CorrelationLookup;
+
   constructor(
     deliveries: WebhookDeliveryStore,
     sender: WebhookSender,
     clock: Clock,
     logger: Logger,
     options: WebhookDispatcherOptions,
+    correlationOf: CorrelationLookup = async () => null,
   ) {
+    this.#correlationOf = correlationOf;
     this.#deliveries = deliveries;
     this.#sender = sender;
     this.#clock = clock;
@@ -138,30 +146,51 @@ export class WebhookDispatcher {
     });
   }
 
+  /** The request of one attempt: the event as it is, or in the status callback's format. */
+  async #request(claimed: ClaimedDelivery, now: Date): Promise<WebhookRequest> {
+    const { endpoint, event } = claimed;
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': this.#options.userAgent,
+    };
+    let id = event.id;
+    let body: string;
+    if (endpoint.kind === 'status-callback') {
+      const requestId = String(event.data.request_id ?? '');
+      const status = statusCallbackEvent(
+        event,
+        requestId === '' ? null : await this.#correlationOf(requestId),
+      );
+      id = statusCallbackId(status);
+      body = JSON.stringify(status);
+      if (status.correlation_id !== undefined) headers['x-correlation-id'] = status.correlation_id;
+    } else body = outboundBody(event);
+    headers['webhook-id'] = id;
+    const secrets = signingSecrets(endpoint, now).filter((secret) => secret !== '');
+    // The status callback goes unsigned without STATUS_CALLBACK_SECRET, as it always did.
+    if (secrets.length > 0) {
+      headers['webhook-timestamp'] = String(timestamp);
+      headers['webhook-signature'] = secrets
+        .map((secret) => signWebhook(secret, id, timestamp, body))
+        .join(' ');
+    }
+    return {
+      url: endpoint.url,
+      headers,
+      body,
+      timeoutMs: this.#options.timeoutMs,
+      ...(endpoint.kind === 'status-callback' ? { trusted: true } : {}),
+    };
+  }
+
   async #attempt(claimed: ClaimedDelivery): Promise<void> {
     const { delivery, endpoint, event } = claimed;
-    const body = outboundBody(event);
-    const started = this.#clock.now();
-    const timestamp = Math.floor(started.getTime() / 1000);
-    const signature = signingSecrets(endpoint, started)
-      .map((secret) => signWebhook(secret, event.id, timestamp, body))
-      .join(' ');
     let responseStatus: number | null = null;
     let error: string | null = null;
     const t0 = performance.now();
     try {
-      const response = await this.#sender.send({
-        url: endpoint.url,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': this.#options.userAgent,
-          'webhook-id': event.id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signature,
-        },
-        body,
-        timeoutMs: this.#options.timeoutMs,
-      });
+      const response = await this.#sender.send(await this.#request(claimed, this.#clock.now()));
       responseStatus = response.status;
       if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
     } catch (failure) {

@@ -3,6 +3,7 @@ import { newWebhookEndpointId, newWebhookSecret, type WebhookEndpoint } from '..
 import { parseListQuery } from '../validation/list-query.js';
 import { parseCreateWebhook, parseUpdateWebhook } from '../validation/webhook-schema.js';
 import type { EngineContext } from './engine-context.js';
+import { STATUS_CALLBACK_ENDPOINT_ID } from './status-callback.js';
 import { guardStore } from './store-errors.js';
 import { type ListQuery, pageMeta } from './views.js';
 import {
@@ -30,6 +31,14 @@ function notFound(id: string): NotifyError {
   return new NotifyError('NOT_FOUND', `No webhook with id '${id}'`);
 }
 
+/**
+ * The status callback's endpoint is the service's, kept in step with STATUS_CALLBACK_URL: the API
+ * neither shows nor changes it (its delivery log is readable, application/webhook-deliveries.ts).
+ */
+export function assertClientWebhookId(id: string): void {
+  if (id === STATUS_CALLBACK_ENDPOINT_ID) throw notFound(id);
+}
+
 /** Validates, checks the URL with the SSRF guard, stores; the answer is the only one with the secret. */
 export async function createWebhook(ctx: EngineContext, body: unknown): Promise<WebhookWithSecretView> {
   const input = parseCreateWebhook(body);
@@ -37,6 +46,7 @@ export async function createWebhook(ctx: EngineContext, body: unknown): Promise<
   const now = ctx.clock.now();
   const endpoint: WebhookEndpoint = {
     id: newWebhookEndpointId(),
+    kind: 'webhook',
     url: input.url,
     events: input.events,
     description: input.description ?? null,
@@ -54,6 +64,7 @@ export async function createWebhook(ctx: EngineContext, body: unknown): Promise<
 }
 
 export async function getWebhook(ctx: EngineContext, id: string): Promise<WebhookView> {
+  assertClientWebhookId(id);
   const found = await guardStore('read the webhook', () => ctx.webhooks.get(id));
   if (found === null) throw notFound(id);
   return toWebhookView(found);
@@ -73,6 +84,7 @@ export async function listWebhooks(
 
 /** Changes `url` (checked again), `events`, `description` or `enabled`. */
 export async function updateWebhook(ctx: EngineContext, id: string, body: unknown): Promise<WebhookView> {
+  assertClientWebhookId(id);
   const input = parseUpdateWebhook(body);
   if (input.url !== undefined) await checkUrl(ctx, input.url);
   // Enabling again starts the failure clock again: the endpoint gets its five days anew.
@@ -85,6 +97,7 @@ export async function updateWebhook(ctx: EngineContext, id: string, body: unknow
 }
 
 export async function deleteWebhook(ctx: EngineContext, id: string): Promise<void> {
+  assertClientWebhookId(id);
   const deleted = await guardStore('delete the webhook', () => ctx.webhooks.delete(id));
   if (!deleted) throw notFound(id);
   ctx.logger.info({ webhook_id: id }, 'Webhook endpoint deleted');
@@ -92,6 +105,7 @@ export async function deleteWebhook(ctx: EngineContext, id: string): Promise<voi
 
 /** A new secret; the one it replaces keeps signing (second in `webhook-signature`) for 24 hours. */
 export async function rotateWebhookSecret(ctx: EngineContext, id: string): Promise<WebhookWithSecretView> {
+  assertClientWebhookId(id);
   const found = await guardStore('read the webhook', () => ctx.webhooks.get(id));
   if (found === null) throw notFound(id);
   const now = ctx.clock.now();

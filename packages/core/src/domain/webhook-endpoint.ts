@@ -12,6 +12,12 @@ export type EventSubscription = EventType | '*';
 export interface WebhookEndpoint {
   /** `wh_` and 12 random bytes, base64url. */
   id: string;
+  /**
+   * `webhook`: one a client made through the API. `status-callback`: the one the service keeps for
+   * `STATUS_CALLBACK_URL` (application/status-callback.ts), not shown by the API and sent in the
+   * status callback's own format.
+   */
+  kind: WebhookEndpointKind;
   url: string;
   events: EventSubscription[];
   description: string | null;
@@ -30,6 +36,8 @@ export interface WebhookEndpoint {
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type WebhookEndpointKind = 'webhook' | 'status-callback';
 
 /** The fields an update may change. */
 export type WebhookEndpointPatch = Partial<

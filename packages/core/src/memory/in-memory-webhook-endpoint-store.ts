@@ -18,15 +18,24 @@ export class InMemoryWebhookEndpointStore implements WebhookEndpointStore {
     return structuredClone(endpoint);
   }
 
+  async save(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
+    const createdAt = this.#endpoints.get(endpoint.id)?.createdAt ?? endpoint.createdAt;
+    const saved = { ...structuredClone(endpoint), createdAt: new Date(createdAt) };
+    this.#endpoints.set(endpoint.id, saved);
+    return structuredClone(saved);
+  }
+
   async get(id: string): Promise<WebhookEndpoint | null> {
     const found = this.#endpoints.get(id);
     return found === undefined ? null : structuredClone(found);
   }
 
   async list(page: { limit: number; offset: number }): Promise<WebhookEndpointPage> {
-    const all = [...this.#endpoints.values()].sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-    );
+    const all = [...this.#endpoints.values()]
+      .filter((e) => e.kind === 'webhook')
+      .sort(
+        (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+      );
     return {
       items: all.slice(page.offset, page.offset + page.limit).map((e) => structuredClone(e)),
       total: all.length,

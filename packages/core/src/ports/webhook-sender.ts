@@ -5,6 +5,11 @@ export interface WebhookRequest {
   body: string;
   /** The whole exchange (connect, send, the answer's status line) within this, in ms. */
   timeoutMs: number;
+  /**
+   * The URL is the operator's (STATUS_CALLBACK_URL), not a client's: no SSRF check. A client's
+   * webhook URL is never sent with it.
+   */
+  trusted?: boolean;
 }
 
 /** What came back: any HTTP status counts as an answer (the dispatcher judges it). */

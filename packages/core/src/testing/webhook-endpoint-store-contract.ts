@@ -13,6 +13,7 @@ const T = 'WebhookEndpointStore:';
 export function sampleWebhookEndpoint(overrides: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
   return {
     id: newWebhookEndpointId(),
+    kind: 'webhook',
     url: 'https://hooks.example.com/notify',
     events: ['notification.delivered', 'notification.failed'],
     description: 'CRM sync ✓',
@@ -120,6 +121,35 @@ export function webhookEndpointStoreContract(
       assert.equal(await store.get(endpoint.id), null);
       assert.equal(await store.delete(endpoint.id), false);
       assert.equal((await store.list({ limit: 10, offset: 0 })).total, 0);
+    }),
+  );
+
+  it(
+    `${T} save creates, then replaces every field but the creation time; list leaves out other kinds`,
+    run(async (store) => {
+      const callback = sampleWebhookEndpoint({
+        id: 'wh_status_callback',
+        kind: 'status-callback',
+        secret: '',
+      });
+      assert.deepEqual(await store.save(callback), callback);
+      const replaced = {
+        ...callback,
+        url: 'https://callbacks.example.com/status',
+        enabled: true,
+        failingSince: null,
+        updatedAt: at(5_000),
+      };
+      await store.update(callback.id, { enabled: false, failingSince: at(1_000), updatedAt: at(1_000) });
+      assert.deepEqual(await store.save({ ...replaced, createdAt: at(9_000) }), replaced);
+      assert.deepEqual(await store.get(callback.id), replaced);
+      const mine = await store.create(sampleWebhookEndpoint());
+      const page = await store.list({ limit: 10, offset: 0 });
+      assert.deepEqual(
+        [page.total, page.items.map((e) => e.id)],
+        [1, [mine.id]],
+        'the status callback is not one of the listed webhooks',
+      );
     }),
   );
 }

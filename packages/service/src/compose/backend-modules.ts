@@ -118,16 +118,6 @@ export async function chooseBackends(config: ServiceConfig, context: BackendCont
     choose('templates', 'directory', 'TEMPLATE_SERVICE_URL', module);
   }
 
-  if (config.callbacks.url) {
-    const { webhookNotifierModule } = await import('@notify/adapter-http');
-    const module = webhookNotifierModule({
-      url: config.callbacks.url,
-      ...(config.callbacks.secret ? { secret: config.callbacks.secret } : {}),
-      logger: logger.child({ component: 'status-callback' }),
-    });
-    choose('notifier', 'webhook', 'STATUS_CALLBACK_URL', module);
-  }
-
   const limit = config.http.rateLimit;
   if (context.rateLimits && limit) {
     const { perSecond, burst } = limit;

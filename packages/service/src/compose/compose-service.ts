@@ -14,7 +14,9 @@ import {
   NotifyError,
   type RateLimiter,
   RateLimiterToken,
+  STATUS_CALLBACK_ENDPOINT_ID,
   StatusNotifierToken,
+  statusCallbackEndpoint,
   TemplateSourceToken,
 } from '@notify/email-core';
 import { Container, type ContainerModule } from 'inversify';
@@ -194,6 +196,11 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
         choices.find((choice) => choice.port === port)?.name ?? 'none',
       ]),
     ) as Record<BackendPort, string>;
+    if (backends.notifier === 'none' && config.callbacks.url) backends.notifier = 'webhook outbox';
+    const callbackSync = keepStatusCallbackInStep(store, config.callbacks, logger);
+    steps.unshift({ name: 'status callback endpoint', close: async () => callbackSync.stop() });
+    // Saved before the first event can be written, when the store answers.
+    await callbackSync.first;
 
     let closing: Promise<void> | undefined;
     const service: Service = {
@@ -218,6 +225,39 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * STATUS_CALLBACK_URL as an endpoint of the webhook outbox (application/status-callback.ts in the
+ * core): saved with the configured URL and secret, or removed when none is configured, at every
+ * start. A store that cannot be reached is tried again every few seconds until it answers.
+ */
+function keepStatusCallbackInStep(
+  store: NotificationStore,
+  callbacks: ServiceConfig['callbacks'],
+  logger: pino.Logger,
+): { first: Promise<void>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async () => {
+    try {
+      if (callbacks.url) {
+        await store.webhooks.save(statusCallbackEndpoint(callbacks.url, callbacks.secret, new Date()));
+      } else await store.webhooks.delete(STATUS_CALLBACK_ENDPOINT_ID);
+    } catch (error) {
+      if (stopped) return;
+      logger.warn({ err: error }, 'Could not save the status callback endpoint; trying again in 5 s');
+      timer = setTimeout(() => void attempt(), 5_000);
+      timer.unref();
+    }
+  };
+  return {
+    first: attempt(),
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** The configured choices, with the caller's module in place of each port it names. */
