@@ -21,6 +21,7 @@ describe('notify-migrate CLI', () => {
         'notify-migrate: applied 0002_failed_triage_indexes',
         'notify-migrate: applied 0003_notification_events',
         'notify-migrate: applied 0004_webhook_endpoints',
+        'notify-migrate: applied 0005_webhook_deliveries',
       ]);
       const second = capture();
       expect(await runMigrateCli({ DATABASE_URL: db.url }, second.io)).toBe(MIGRATE_EXIT.ok);

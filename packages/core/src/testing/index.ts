@@ -15,3 +15,4 @@ export * from './status-notifier-contract.js';
 export * from './template-source-contract.js';
 export * from './webhook-endpoint-store-contract.js';
 export * from './webhook-outbox/index.js';
+export * from './webhook-sender-contract.js';

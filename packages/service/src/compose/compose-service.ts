@@ -228,8 +228,8 @@ export async function composeService(config: ServiceConfig, options: ComposeOpti
 }
 
 /**
- * STATUS_CALLBACK_URL as an endpoint of the webhook outbox (application/status-callback.ts in the
- * core): saved with the configured URL and secret, or removed when none is configured, at every
+ * STATUS_CALLBACK_URL as an endpoint of the webhook outbox
+ * (packages/core/src/application/status-callback.ts): saved with the configured URL and secret, or removed when none is configured, at every
  * start. A store that cannot be reached is tried again every few seconds until it answers.
  */
 function keepStatusCallbackInStep(
