@@ -19,9 +19,11 @@ export interface BenchOptions {
   serviceEnv: Record<string, string>;
   /** Phases to run (default all of the mode): `api`, `e2e`, `raw`. */
   only: Set<string> | undefined;
+  /** End to end with a webhook endpoint for every event: answering at once, or never (bench/src/webhook-receiver.ts). */
+  webhook: 'none' | 'sink' | 'hang';
 }
 
-const FULL: Omit<BenchOptions, 'serviceEnv' | 'only' | 'profile' | 'mode'> = {
+const FULL: Omit<BenchOptions, 'serviceEnv' | 'only' | 'profile' | 'mode' | 'webhook'> = {
   saturation: { connections: 50, warmupS: 3, durationS: 15 },
   rates: [100, 500, 1000],
   rateDurationS: 20,
@@ -49,6 +51,7 @@ const USAGE = `pnpm bench [--smoke | --soak] [options]
   --profile=api|worker    run that process under node --cpu-prof; prints the hottest functions
   --connections=N --duration=S --rate-duration=S --rates=100,500 --backlog=N --workers=1,2
   --soak-rate=N --soak-duration=S
+  --webhook=sink|hang     end to end with a webhook endpoint for every event, answering 204 or never
   --env.NAME=VALUE        extra environment for the stock processes, e.g. --env.WORKER_CONCURRENCY=32`;
 
 function number(flag: string, value: string): number {
@@ -68,6 +71,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     // user_id of the seed body, and 100/s per user would be what the benchmark measures.
     serviceEnv: { RATE_LIMIT_PER_SECOND: '0' },
     only: undefined,
+    webhook: 'none',
   };
   if (mode === 'smoke') options.soak = SMOKE.soak;
   for (const arg of argv) {
@@ -82,6 +86,14 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--only':
         options.only = new Set(value.split(','));
+        break;
+      case '--webhook':
+        if (value !== 'none' && value !== 'sink' && value !== 'hang') {
+          throw new Error('--webhook must be none, sink or hang');
+        }
+        options.webhook = value;
+        // The receiver is on loopback, which the SSRF guard refuses otherwise.
+        if (value !== 'none') options.serviceEnv.WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'true';
         break;
       case '--profile':
         if (value !== 'api' && value !== 'worker') throw new Error('--profile must be api or worker');

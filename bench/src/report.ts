@@ -86,6 +86,14 @@ export function tableRows(results: Results): Row[] {
       `≥ ${TARGETS.ratioToRawNodemailer}`,
       Number.isFinite(ratio) ? mark(ratio >= TARGETS.ratioToRawNodemailer) : '',
     ]);
+    if (r.webhook) {
+      rows.push([
+        `  with a webhook endpoint (${r.webhook.mode})`,
+        `${f0(r.webhook.received)} webhook requests during the drain`,
+        '',
+        '',
+      ]);
+    }
     const peak = Math.max(...r.workerPeakRssMb);
     rows.push(['  worker peak RSS', `${f1(peak)} MB`, `≤ ${TARGETS.rssMb} MB`, mark(peak <= TARGETS.rssMb)]);
     rows.push(...cpuRows(r.cpu));

@@ -7,6 +7,7 @@ import { HARNESS_DIST } from './paths.js';
 import { forkHelper, nextMessage } from './processes.js';
 import { startApi, startWorkers, stopService } from './services.js';
 import { publishedCount } from './stack.js';
+import { startBenchWebhook } from './webhook-receiver.js';
 
 export interface E2eResult extends DrainResult {
   workers: number;
@@ -19,6 +20,8 @@ export interface E2eResult extends DrainResult {
   apiPeakRssMb: number;
   /** CPU used by each party from the workers' start to the end of the drain (Linux /proc only). */
   cpu?: CpuCost;
+  /** `--webhook`: the endpoint's receiver, and the requests it got by the end of the drain. */
+  webhook?: { mode: 'sink' | 'hang'; received: number };
 }
 
 export interface RawResult {
@@ -48,6 +51,8 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
   const { backlog, saturation } = ctx.options;
   const label = `e2e${workers}`;
   const stack = await ctx.stack(label);
+  const webhook =
+    ctx.options.webhook === 'none' ? undefined : await startBenchWebhook(stack.db, ctx.options.webhook);
   const api = await startApi(ctx, stack, `${label}-api`);
   ctx.log(`e2e(${workers} worker${workers > 1 ? 's' : ''}): accepting a backlog of ${backlog}`);
   const fill = await closedLoop({
@@ -75,7 +80,9 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
   const running = await startWorkers(ctx, stack, workers, label);
   const drain = await waitForDrain(stack.db, fill.ok, startedAt);
   const cpuAfter = takeCpuSnapshot([ctx.sink.helper.pid, ...running.map((w) => w.pid)]);
+  const webhookReceived = webhook?.received() ?? 0;
   for (const worker of running) await stopService(ctx, worker);
+  await webhook?.close();
   const after = await ctx.sink.count();
   const peerReceived = after.messages - before.messages;
   if (drain.delivered !== fill.ok) {
@@ -104,6 +111,9 @@ export async function e2eScenario(ctx: RunContext, workers: number): Promise<E2e
       smtpPeerPid: ctx.sink.helper.pid,
       messages: drain.delivered,
     }),
+    ...(ctx.options.webhook === 'none'
+      ? {}
+      : { webhook: { mode: ctx.options.webhook, received: webhookReceived } }),
   };
 }
 

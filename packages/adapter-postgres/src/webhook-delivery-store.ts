@@ -12,6 +12,7 @@ import type {
 } from '@notify/email-core';
 import { newDeliveryId } from '@notify/email-core';
 import type { RunQuery } from './event-log.js';
+import { GroupCommit } from './group-commit.js';
 
 /** A `webhook_deliveries` row as pg returns it. */
 interface DeliveryRow {
@@ -67,32 +68,53 @@ const CLAIM_SQL = `
     LEFT JOIN notification_events e ON e.xid = c.event_xid AND e.seq = c.event_seq
    ORDER BY c.next_attempt_at`;
 
-// One statement: the outcome under the lease, the attempt in the log, and the endpoint's failure
-// clock, only where it changes (a healthy endpoint's row is not rewritten by every success).
-const RECORD_SQL = `
-  WITH d AS (
-    UPDATE webhook_deliveries SET
-           attempts = attempts + 1, status = $3, next_attempt_at = $4,
-           last_response_status = $5, last_error = $6, last_duration_ms = $7, updated_at = $8,
-           lease_owner = NULL, lease_until = NULL
-     WHERE id = $1 AND lease_owner = $2
-    RETURNING id, endpoint_id, attempts
+// One statement for a batch of attempts (group-commit.ts): each outcome under its own lease, its
+// attempt in the log, and the failure clock of each endpoint in the batch, written only where it
+// changes (a healthy endpoint's row is not rewritten by every success). Within one batch a success
+// clears the clock: the endpoint answered.
+const RECORD_BATCH_SQL = `
+  WITH r AS (
+    SELECT * FROM json_to_recordset($1::json) AS r(
+      batch_index int, id text, lease text, status text, next_attempt_at timestamptz,
+      response_status int, error text, duration_ms int, at timestamptz, disable_before timestamptz)
+  ),
+  d AS (
+    UPDATE webhook_deliveries w SET
+           attempts = w.attempts + 1, status = r.status, next_attempt_at = r.next_attempt_at,
+           last_response_status = r.response_status, last_error = r.error,
+           last_duration_ms = r.duration_ms, updated_at = r.at, lease_owner = NULL, lease_until = NULL
+      FROM r
+     WHERE w.id = ANY($2::text[]) AND w.id = r.id AND w.lease_owner = r.lease
+    RETURNING r.batch_index, w.id, w.endpoint_id, w.attempts, r.status, r.at, r.disable_before,
+              r.response_status, r.duration_ms, r.error
   ),
   attempt AS (
     INSERT INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, duration_ms, error)
-    SELECT id, attempts, $8, $5, $7, $6 FROM d
+    SELECT id, attempts, at, response_status, duration_ms, error FROM d
+  ),
+  outcome AS (
+    SELECT endpoint_id, bool_or(status = 'succeeded') AS answered,
+           min(at) FILTER (WHERE status <> 'succeeded') AS first_failure,
+           max(disable_before) AS disable_before
+      FROM d GROUP BY endpoint_id
   ),
   endpoint AS (
     UPDATE webhook_endpoints w SET
-           failing_since = CASE WHEN $3 = 'succeeded' THEN NULL ELSE COALESCE(w.failing_since, $8) END,
-           enabled = CASE WHEN $3 <> 'succeeded' AND COALESCE(w.failing_since, $8) <= $9 THEN false
-                          ELSE w.enabled END
-      FROM d
-     WHERE w.id = d.endpoint_id
-       AND CASE WHEN $3 = 'succeeded' THEN w.failing_since IS NOT NULL
-                ELSE w.failing_since IS NULL OR (w.enabled AND w.failing_since <= $9) END
+           failing_since = CASE WHEN o.answered THEN NULL ELSE COALESCE(w.failing_since, o.first_failure) END,
+           enabled = CASE WHEN NOT o.answered AND COALESCE(w.failing_since, o.first_failure) <= o.disable_before
+                          THEN false ELSE w.enabled END
+      FROM outcome o
+     WHERE w.id = o.endpoint_id
+       AND CASE WHEN o.answered THEN w.failing_since IS NOT NULL
+                ELSE w.failing_since IS NULL OR (w.enabled AND w.failing_since <= o.disable_before) END
   )
-  SELECT id FROM d`;
+  SELECT batch_index FROM d`;
+
+interface RecordItem {
+  deliveryId: string;
+  lease: string;
+  outcome: DeliveryAttemptRecord;
+}
 
 const LIST_SQL = `
   SELECT ${DELIVERY_COLUMNS}, COUNT(*) OVER () AS total FROM webhook_deliveries d
@@ -133,7 +155,17 @@ const RECOVER_SQL = `
  * this reads, claims and records them. Each method is one statement.
  */
 export class PostgresWebhookDeliveryStore implements WebhookDeliveryStore {
-  constructor(private readonly query: RunQuery) {}
+  /** Concurrent records share a statement and a commit: each attempt otherwise costs a WAL flush. */
+  readonly #records: GroupCommit<RecordItem, boolean>;
+
+  constructor(private readonly query: RunQuery) {
+    this.#records = new GroupCommit((items) => this.#recordBatch(items), {
+      maxItems: 100,
+      maxConcurrent: 2,
+      keyOf: (item) => item.deliveryId,
+      onePerKey: true,
+    });
+  }
 
   async enqueue(endpointId: string, event: OutboundEvent, now: Date): Promise<WebhookDelivery | null> {
     const body = {
@@ -175,20 +207,30 @@ export class PostgresWebhookDeliveryStore implements WebhookDeliveryStore {
     }));
   }
 
-  async record(deliveryId: string, lease: string, outcome: DeliveryAttemptRecord): Promise<boolean> {
-    const { attempt, next } = outcome;
-    const rows = await this.query<{ id: string }>('deliveries.record', RECORD_SQL, [
-      deliveryId,
+  record(deliveryId: string, lease: string, outcome: DeliveryAttemptRecord): Promise<boolean> {
+    return this.#records.submit({ deliveryId, lease, outcome });
+  }
+
+  async #recordBatch(items: RecordItem[]): Promise<boolean[]> {
+    const records = items.map(({ deliveryId, lease, outcome }, batch_index) => ({
+      batch_index,
+      id: deliveryId,
       lease,
-      next.status,
-      next.status === 'pending' ? next.nextAttemptAt : null,
-      attempt.responseStatus,
-      attempt.error,
-      attempt.durationMs,
-      attempt.at,
-      outcome.disableIfFailingSince,
+      status: outcome.next.status,
+      next_attempt_at: outcome.next.status === 'pending' ? outcome.next.nextAttemptAt : null,
+      response_status: outcome.attempt.responseStatus,
+      error: outcome.attempt.error,
+      duration_ms: outcome.attempt.durationMs,
+      at: outcome.attempt.at,
+      disable_before: outcome.disableIfFailingSince,
+    }));
+    const rows = await this.query<{ batch_index: number }>('deliveries.record', RECORD_BATCH_SQL, [
+      JSON.stringify(records),
+      items.map((item) => item.deliveryId),
     ]);
-    return rows.length > 0;
+    const recorded = new Array<boolean>(items.length).fill(false);
+    for (const row of rows) recorded[row.batch_index] = true;
+    return recorded;
   }
 
   async list(

@@ -53,6 +53,7 @@ export class WebhookDispatcher {
   readonly #leaseMs: number;
   readonly #inFlight = new Set<Promise<void>>();
   #running = false;
+  #claimFailing = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
 
@@ -107,8 +108,14 @@ export class WebhookDispatcher {
       if (free > 0) {
         try {
           claimed = await this.#claim(free);
+          if (this.#claimFailing) this.#logger.info({}, 'Taking due webhook deliveries again');
+          this.#claimFailing = false;
         } catch (error) {
-          this.#logger.warn({ err: error }, 'Could not take due webhook deliveries; trying again');
+          // Said once per outage, not at every poll.
+          if (!this.#claimFailing) {
+            this.#logger.warn({ err: error }, 'Could not take due webhook deliveries; trying again at every poll');
+          }
+          this.#claimFailing = true;
         }
         for (const delivery of claimed) {
           const attempt = this.#attempt(delivery).finally(() => {
