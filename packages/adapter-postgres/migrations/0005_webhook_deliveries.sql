@@ -26,7 +26,10 @@ CREATE TABLE webhook_deliveries (
   created_at           timestamptz NOT NULL,
   updated_at           timestamptz NOT NULL,
   CONSTRAINT webhook_deliveries_has_event CHECK ((event_seq IS NULL) <> (payload IS NULL))
-);
+)
+-- Room on each page for the claim's new row version (it changes only the lease columns, which no
+-- index holds), so it is a HOT update: no index entry per claim.
+WITH (fillfactor = 80);
 -- What the dispatchers ask: the pending rows, oldest due first. Partial, so finished rows cost
 -- the claim nothing.
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
