@@ -113,7 +113,10 @@ export class WebhookDispatcher {
         } catch (error) {
           // Said once per outage, not at every poll.
           if (!this.#claimFailing) {
-            this.#logger.warn({ err: error }, 'Could not take due webhook deliveries; trying again at every poll');
+            this.#logger.warn(
+              { err: error },
+              'Could not take due webhook deliveries; trying again at every poll',
+            );
           }
           this.#claimFailing = true;
         }
