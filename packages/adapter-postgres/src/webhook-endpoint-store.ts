@@ -128,7 +128,7 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
     return { items: [], total: Number(counted[0]?.total ?? 0) };
   }
 
-  async update(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null> {
+  async update(id: string, patch: WebhookEndpointPatch, ifSecret?: string): Promise<WebhookEndpoint | null> {
     // Only the fields the patch holds are set; `null` is a value (it clears), `undefined` is absent.
     const values: unknown[] = [id];
     const set: string[] = [];
@@ -139,9 +139,14 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
       set.push(`${column} = $${values.length}`);
     }
     if (set.length === 0) return this.get(id);
+    let where = 'id = $1';
+    if (ifSecret !== undefined) {
+      values.push(ifSecret);
+      where += ` AND secret = $${values.length}`;
+    }
     const rows = await this.query<WebhookEndpointRow>(
       'webhooks.update',
-      `UPDATE webhook_endpoints SET ${set.join(', ')} WHERE id = $1 RETURNING *`,
+      `UPDATE webhook_endpoints SET ${set.join(', ')} WHERE ${where} RETURNING *`,
       values,
     );
     return rows[0] ? fromRow(rows[0]) : null;

@@ -71,6 +71,13 @@ class SaveOnceStore extends InMemoryWebhookEndpointStore {
   }
 }
 
+/** Ignores the secret guard: the last of two racing rotations wins. */
+class GuardBlindStore extends InMemoryWebhookEndpointStore {
+  override update(id: string, patch: WebhookEndpointPatch) {
+    return super.update(id, patch);
+  }
+}
+
 describe('webhookEndpointStoreContract catches a broken store', () => {
   const suite = (make: () => InMemoryWebhookEndpointStore) =>
     runSuite((it) => webhookEndpointStoreContract(it, async () => ({ subject: make() })));
@@ -78,7 +85,7 @@ describe('webhookEndpointStoreContract catches a broken store', () => {
   it('passes the in-memory reference, every case', async () => {
     const results = await suite(() => new InMemoryWebhookEndpointStore());
     expect(results.filter((r) => r.outcome !== 'passed')).toEqual([]);
-    expect(results.length).toBe(7);
+    expect(results.length).toBe(8);
   });
 
   it('fails a store that hands out its own objects', async () => {
@@ -102,5 +109,9 @@ describe('webhookEndpointStoreContract catches a broken store', () => {
   it('fails a list that shows the status callback, and a save that does not replace', async () => {
     expect(outcomeOf(await suite(() => new KindBlindStore()), 'list leaves out other kinds')).toBe('failed');
     expect(outcomeOf(await suite(() => new SaveOnceStore()), 'list leaves out other kinds')).toBe('failed');
+  });
+
+  it('fails an update that ignores ifSecret', async () => {
+    expect(outcomeOf(await suite(() => new GuardBlindStore()), 'with ifSecret')).toBe('failed');
   });
 });

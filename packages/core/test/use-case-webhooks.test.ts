@@ -129,4 +129,32 @@ describe('webhook endpoints', () => {
     expect(signingSecrets(stored, clock.now())).toEqual([rotated.secret]);
     await expect(engine.rotateWebhookSecret('wh_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('two rotations at once drop no secret: the later one keeps the earlier one as its previous', async () => {
+    const { engine, webhooks } = setup();
+    const created = await engine.createWebhook(valid);
+    const [a, b] = await Promise.all([
+      engine.rotateWebhookSecret(created.id),
+      engine.rotateWebhookSecret(created.id),
+    ]);
+    const stored = (await webhooks.get(created.id))!;
+    const chain = [stored.previousSecret, stored.secret];
+    expect([
+      [a.secret, b.secret],
+      [b.secret, a.secret],
+    ]).toContainEqual(chain);
+  });
+
+  it("the status callback endpoint is not the API's to read or change", async () => {
+    const { engine } = setup();
+    for (const call of [
+      engine.getWebhook('wh_status_callback'),
+      engine.updateWebhook('wh_status_callback', { enabled: false }),
+      engine.deleteWebhook('wh_status_callback'),
+      engine.rotateWebhookSecret('wh_status_callback'),
+      engine.testWebhook('wh_status_callback'),
+    ]) {
+      await expect(call).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
 });

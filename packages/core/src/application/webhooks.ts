@@ -103,21 +103,36 @@ export async function deleteWebhook(ctx: EngineContext, id: string): Promise<voi
   ctx.logger.info({ webhook_id: id }, 'Webhook endpoint deleted');
 }
 
-/** A new secret; the one it replaces keeps signing (second in `webhook-signature`) for 24 hours. */
+/**
+ * A new secret; the one it replaces keeps signing (second in `webhook-signature`) for 24 hours.
+ * The write applies only while the secret is still the one read, so two rotations at once cannot
+ * drop a secret one of them handed out: the loser reads again and rotates after the winner.
+ */
 export async function rotateWebhookSecret(ctx: EngineContext, id: string): Promise<WebhookWithSecretView> {
   assertClientWebhookId(id);
-  const found = await guardStore('read the webhook', () => ctx.webhooks.get(id));
-  if (found === null) throw notFound(id);
-  const now = ctx.clock.now();
-  const rotated = await guardStore('update the webhook', () =>
-    ctx.webhooks.update(id, {
-      secret: newWebhookSecret(),
-      previousSecret: found.secret,
-      previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_VALIDITY_MS),
-      updatedAt: now,
-    }),
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const found = await guardStore('read the webhook', () => ctx.webhooks.get(id));
+    if (found === null) throw notFound(id);
+    const now = ctx.clock.now();
+    const rotated = await guardStore('update the webhook', () =>
+      ctx.webhooks.update(
+        id,
+        {
+          secret: newWebhookSecret(),
+          previousSecret: found.secret,
+          previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_VALIDITY_MS),
+          updatedAt: now,
+        },
+        found.secret,
+      ),
+    );
+    if (rotated !== null) {
+      ctx.logger.info({ webhook_id: id }, 'Webhook secret rotated');
+      return toWebhookWithSecretView(rotated);
+    }
+  }
+  throw new NotifyError(
+    'STORE_UNAVAILABLE',
+    'The webhook secret kept changing under the rotation; try again',
   );
-  if (rotated === null) throw notFound(id);
-  ctx.logger.info({ webhook_id: id }, 'Webhook secret rotated');
-  return toWebhookWithSecretView(rotated);
 }

@@ -42,9 +42,9 @@ export class InMemoryWebhookEndpointStore implements WebhookEndpointStore {
     };
   }
 
-  async update(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null> {
+  async update(id: string, patch: WebhookEndpointPatch, ifSecret?: string): Promise<WebhookEndpoint | null> {
     const found = this.#endpoints.get(id);
-    if (found === undefined) return null;
+    if (found === undefined || (ifSecret !== undefined && found.secret !== ifSecret)) return null;
     const copied = structuredClone(patch);
     for (const [field, value] of Object.entries(copied)) {
       if (value !== undefined) (found as unknown as Record<string, unknown>)[field] = value;

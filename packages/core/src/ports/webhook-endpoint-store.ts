@@ -17,8 +17,11 @@ export interface WebhookEndpointStore {
   save(endpoint: WebhookEndpoint): Promise<WebhookEndpoint>;
   get(id: string): Promise<WebhookEndpoint | null>;
   list(page: { limit: number; offset: number }): Promise<WebhookEndpointPage>;
-  /** Applies the patch; null when the endpoint does not exist. */
-  update(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null>;
+  /**
+   * Applies the patch; null when the endpoint does not exist or, with `ifSecret`, when its secret
+   * is no longer that one (a rotation that raced another: the caller reads again).
+   */
+  update(id: string, patch: WebhookEndpointPatch, ifSecret?: string): Promise<WebhookEndpoint | null>;
   /** true when it existed. */
   delete(id: string): Promise<boolean>;
 }

@@ -152,4 +152,25 @@ export function webhookEndpointStoreContract(
       );
     }),
   );
+
+  it(
+    `${T} update with ifSecret applies only while the secret is still that one`,
+    run(async (store) => {
+      const endpoint = await store.create(sampleWebhookEndpoint());
+      const stale = await store.update(
+        endpoint.id,
+        { secret: newWebhookSecret(), updatedAt: at(1_000) },
+        newWebhookSecret(),
+      );
+      assert.equal(stale, null, 'another secret: not applied');
+      assert.deepEqual(await store.get(endpoint.id), endpoint, 'nothing changed');
+      const next = newWebhookSecret();
+      const rotated = await store.update(
+        endpoint.id,
+        { secret: next, previousSecret: endpoint.secret, updatedAt: at(2_000) },
+        endpoint.secret,
+      );
+      assert.deepEqual([rotated?.secret, rotated?.previousSecret], [next, endpoint.secret]);
+    }),
+  );
 }
