@@ -1,4 +1,5 @@
 export * from './classify-error.js';
+export * from './delivery-status.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './notification.js';
