@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { bounceKindOf, enhancedStatusOf, parseDeliveryStatus } from '@notify/email-core';
+import { bounceKindOf, enhancedStatusOf, parseDeliveryStatus, parseFeedbackReport } from '@notify/email-core';
 import { describe, expect, it } from 'vitest';
 
 /** The `message/delivery-status` part of a multipart/report, cut out by its boundary. */
@@ -86,5 +86,33 @@ describe('bounce kinds and enhanced status codes', () => {
     expect(enhancedStatusOf('550-5.7.26 Unauthenticated email is not accepted')).toBe('5.7.26');
     expect(enhancedStatusOf('451 4.2.1 Mailbox busy')).toBe('4.2.1');
     expect(enhancedStatusOf('550 Requested action not taken: mailbox unavailable')).toBeNull();
+  });
+});
+
+describe('parseFeedbackReport', () => {
+  it('reads an ARF report shaped on RFC 5965 appendix B', () => {
+    const report = [
+      'Feedback-Type: abuse',
+      'User-Agent: SomeGenerator/1.0',
+      'Version: 1',
+      'Original-Mail-From: <bounces+tok@bounce.example.test>',
+      'Original-Rcpt-To: <User@Example.NET>',
+      'Arrival-Date: Thu, 8 Mar 2005 14:00:00 EDT',
+      'Reporting-MTA: dns; mail.example.com',
+      'Source-IP: 192.0.2.1',
+      '',
+    ].join('\r\n');
+    expect(parseFeedbackReport(report)).toEqual({
+      feedbackType: 'abuse',
+      userAgent: 'SomeGenerator/1.0',
+      originalRcptTo: 'user@example.net',
+      originalMailFrom: 'bounces+tok@bounce.example.test',
+      arrivalDate: 'Thu, 8 Mar 2005 14:00:00 EDT',
+      sourceIp: '192.0.2.1',
+    });
+    expect(parseFeedbackReport('Feedback-Type: abuse')).toMatchObject({
+      feedbackType: 'abuse',
+      originalRcptTo: null,
+    });
   });
 });

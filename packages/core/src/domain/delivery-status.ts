@@ -98,3 +98,33 @@ export function bounceKindOf(status: string): BounceKind {
   if (/^5\.7\.\d+$/.test(status)) return 'block';
   return 'soft';
 }
+
+/** RFC 5965 `message/feedback-report` (an ARF complaint), the fields the service acts on. */
+export interface FeedbackReport {
+  /** `abuse`, `fraud`, `not-spam`, `virus`, `other` (lower-cased). */
+  feedbackType: string | null;
+  userAgent: string | null;
+  /** The complaining recipient (`Original-Rcpt-To`), lower-cased; often absent (redacted). */
+  originalRcptTo: string | null;
+  originalMailFrom: string | null;
+  arrivalDate: string | null;
+  sourceIp: string | null;
+}
+
+/** Parses the body of a `message/feedback-report` part. Never throws. */
+export function parseFeedbackReport(text: string): FeedbackReport {
+  const fields = fieldsOf(text);
+  const bare = (name: string) => fields.get(name)?.trim() || null;
+  const mailbox = (name: string) =>
+    bare(name)
+      ?.replace(/^<(.*)>$/, '$1')
+      .toLowerCase() ?? null;
+  return {
+    feedbackType: bare('feedback-type')?.toLowerCase() ?? null,
+    userAgent: bare('user-agent'),
+    originalRcptTo: mailbox('original-rcpt-to'),
+    originalMailFrom: mailbox('original-mail-from'),
+    arrivalDate: bare('arrival-date'),
+    sourceIp: bare('source-ip'),
+  };
+}
