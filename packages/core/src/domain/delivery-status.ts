@@ -2,7 +2,7 @@
  * RFC 3464 delivery status notifications, the machine-readable part (`message/delivery-status`):
  * one group of per-message fields, then one group per recipient, groups separated by blank lines,
  * each field `Name: value` with folded continuation lines. And the classification of an enhanced
- * status code (RFC 3463) into the bounce kinds of the API (../shared/API.md, "Recipients").
+ * status code (RFC 3463) into the bounce kinds the API reports (`hard`, `soft`, `block`).
  */
 
 export type BounceKind = 'hard' | 'soft' | 'block';
