@@ -1,3 +1,4 @@
+export * from './bounce-address.js';
 export * from './classify-error.js';
 export * from './delivery-status.js';
 export * from './errors.js';
