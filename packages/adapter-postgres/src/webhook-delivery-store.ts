@@ -8,11 +8,11 @@ import type {
   OutboundEvent,
   WebhookDelivery,
   WebhookDeliveryStore,
-  WebhookEndpoint,
 } from '@notify/email-core';
-import { newDeliveryId } from '@notify/email-core';
+import { newDeliveryId, outboundBody } from '@notify/email-core';
 import type { RunQuery } from './event-log.js';
 import { GroupCommit } from './group-commit.js';
+import { endpointFromRow } from './webhook-endpoint-store.js';
 
 /** A `webhook_deliveries` row as pg returns it. */
 interface DeliveryRow {
@@ -168,16 +168,11 @@ export class PostgresWebhookDeliveryStore implements WebhookDeliveryStore {
   }
 
   async enqueue(endpointId: string, event: OutboundEvent, now: Date): Promise<WebhookDelivery | null> {
-    const body = {
-      id: event.id,
-      type: event.type,
-      created_at: event.createdAt.toISOString(),
-      data: event.data,
-    };
     const rows = await this.query<DeliveryRow>('deliveries.enqueue', ENQUEUE_SQL, [
       newDeliveryId(),
       endpointId,
-      body,
+      // Stored as the body every attempt sends, the same JSON a logged event's claim builds.
+      outboundBody(event),
       event.id,
       event.type,
       now,
@@ -187,7 +182,7 @@ export class PostgresWebhookDeliveryStore implements WebhookDeliveryStore {
 
   async claimDue(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
     const rows = await this.query<
-      DeliveryRow & { lease_owner: string; body: WireEvent; endpoint: WireEndpoint }
+      DeliveryRow & { lease_owner: string; body: WireEvent; endpoint: Parameters<typeof endpointFromRow>[0] }
     >('deliveries.claim', CLAIM_SQL, [
       request.now,
       request.limit,
@@ -196,7 +191,7 @@ export class PostgresWebhookDeliveryStore implements WebhookDeliveryStore {
     ]);
     return rows.map((row) => ({
       delivery: fromRow(row),
-      endpoint: fromWireEndpoint(row.endpoint),
+      endpoint: endpointFromRow(row.endpoint),
       event: {
         id: row.body.id,
         type: row.body.type,
@@ -293,43 +288,6 @@ interface WireEvent {
   type: string;
   created_at: string;
   data: Record<string, unknown>;
-}
-
-/** An endpoint row through `to_jsonb` (times as ISO text). */
-interface WireEndpoint {
-  id: string;
-  kind: WebhookEndpoint['kind'];
-  url: string;
-  events: WebhookEndpoint['events'];
-  description: string | null;
-  enabled: boolean;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-  failing_since: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function dateOrNull(value: string | null): Date | null {
-  return value === null ? null : new Date(value);
-}
-
-function fromWireEndpoint(row: WireEndpoint): WebhookEndpoint {
-  return {
-    id: row.id,
-    kind: row.kind,
-    url: row.url,
-    events: row.events,
-    description: row.description,
-    enabled: row.enabled,
-    secret: row.secret,
-    previousSecret: row.previous_secret,
-    previousSecretExpiresAt: dateOrNull(row.previous_secret_expires_at),
-    failingSince: dateOrNull(row.failing_since),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
 }
 
 function fromRow(row: DeliveryRow): WebhookDelivery {

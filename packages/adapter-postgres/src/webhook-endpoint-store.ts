@@ -9,7 +9,7 @@ import { NotifyError } from '@notify/email-core';
 import type { RunQuery } from './event-log.js';
 
 /** A `webhook_endpoints` row as pg returns it (timestamptz → Date, text[] → string[]). */
-interface WebhookEndpointRow {
+export interface WebhookEndpointRow {
   id: string;
   kind: WebhookEndpoint['kind'];
   url: string;
@@ -91,7 +91,7 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
   async create(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
     try {
       const rows = await this.query<WebhookEndpointRow>('webhooks.create', INSERT_SQL, valuesOf(endpoint));
-      return fromRow(rows[0] as WebhookEndpointRow);
+      return endpointFromRow(rows[0] as WebhookEndpointRow);
     } catch (error) {
       if (
         NotifyError.is(error) &&
@@ -108,12 +108,12 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
 
   async save(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
     const rows = await this.query<WebhookEndpointRow>('webhooks.save', SAVE_SQL, valuesOf(endpoint));
-    return fromRow(rows[0] as WebhookEndpointRow);
+    return endpointFromRow(rows[0] as WebhookEndpointRow);
   }
 
   async get(id: string): Promise<WebhookEndpoint | null> {
     const rows = await this.query<WebhookEndpointRow>('webhooks.get', GET_SQL, [id]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? endpointFromRow(rows[0]) : null;
   }
 
   async list(page: { limit: number; offset: number }): Promise<WebhookEndpointPage> {
@@ -121,7 +121,7 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
       page.limit,
       page.offset,
     ]);
-    if (rows[0]) return { items: rows.map(fromRow), total: Number(rows[0].total) };
+    if (rows[0]) return { items: rows.map((row) => endpointFromRow(row)), total: Number(rows[0].total) };
     // A page past the end has no row to carry the window count; ask for it separately.
     if (page.offset === 0) return { items: [], total: 0 };
     const counted = await this.query<{ total: string }>('webhooks.list', COUNT_SQL, []);
@@ -149,7 +149,7 @@ export class PostgresWebhookEndpointStore implements WebhookEndpointStore {
       `UPDATE webhook_endpoints SET ${set.join(', ')} WHERE ${where} RETURNING *`,
       values,
     );
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? endpointFromRow(rows[0]) : null;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -176,7 +176,28 @@ function valuesOf(endpoint: WebhookEndpoint): unknown[] {
   ];
 }
 
-function fromRow(row: WebhookEndpointRow): WebhookEndpoint {
+/** A time as pg gives it (Date) or as `to_jsonb` does (ISO text). */
+type Time = Date | string;
+
+function timeOrNull(value: Time | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+/**
+ * An endpoint from its row: as the table's own queries return it, or as `to_jsonb(w)` does in the
+ * delivery store's claim (webhook-delivery-store.ts), where the times come as ISO text.
+ */
+export function endpointFromRow(
+  row: Omit<
+    WebhookEndpointRow,
+    'previous_secret_expires_at' | 'failing_since' | 'created_at' | 'updated_at'
+  > & {
+    previous_secret_expires_at: Time | null;
+    failing_since: Time | null;
+    created_at: Time;
+    updated_at: Time;
+  },
+): WebhookEndpoint {
   return {
     id: row.id,
     kind: row.kind,
@@ -186,9 +207,9 @@ function fromRow(row: WebhookEndpointRow): WebhookEndpoint {
     enabled: row.enabled,
     secret: row.secret,
     previousSecret: row.previous_secret,
-    previousSecretExpiresAt: row.previous_secret_expires_at,
-    failingSince: row.failing_since,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    previousSecretExpiresAt: timeOrNull(row.previous_secret_expires_at),
+    failingSince: timeOrNull(row.failing_since),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
   };
 }

@@ -16,11 +16,7 @@ import {
 import type { EngineContext } from './engine-context.js';
 import { guardStore } from './store-errors.js';
 import { pageMeta } from './views.js';
-import { assertClientWebhookId } from './webhooks.js';
-
-function webhookNotFound(id: string): NotifyError {
-  return new NotifyError('NOT_FOUND', `No webhook with id '${id}'`);
-}
+import { assertClientWebhookId, webhookNotFound } from './webhooks.js';
 
 function deliveryNotFound(id: string, deliveryId: string): NotifyError {
   return new NotifyError('NOT_FOUND', `No delivery '${deliveryId}' of webhook '${id}'`);

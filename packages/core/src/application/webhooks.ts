@@ -27,7 +27,8 @@ async function checkUrl(ctx: EngineContext, url: string): Promise<void> {
   await ctx.urlGuard.check(url);
 }
 
-function notFound(id: string): NotifyError {
+/** NOT_FOUND naming the webhook id. */
+export function webhookNotFound(id: string): NotifyError {
   return new NotifyError('NOT_FOUND', `No webhook with id '${id}'`);
 }
 
@@ -36,7 +37,7 @@ function notFound(id: string): NotifyError {
  * neither shows nor changes it (its delivery log is readable, application/webhook-deliveries.ts).
  */
 export function assertClientWebhookId(id: string): void {
-  if (id === STATUS_CALLBACK_ENDPOINT_ID) throw notFound(id);
+  if (id === STATUS_CALLBACK_ENDPOINT_ID) throw webhookNotFound(id);
 }
 
 /** Validates, checks the URL with the SSRF guard, stores; the answer is the only one with the secret. */
@@ -66,7 +67,7 @@ export async function createWebhook(ctx: EngineContext, body: unknown): Promise<
 export async function getWebhook(ctx: EngineContext, id: string): Promise<WebhookView> {
   assertClientWebhookId(id);
   const found = await guardStore('read the webhook', () => ctx.webhooks.get(id));
-  if (found === null) throw notFound(id);
+  if (found === null) throw webhookNotFound(id);
   return toWebhookView(found);
 }
 
@@ -92,14 +93,14 @@ export async function updateWebhook(ctx: EngineContext, id: string, body: unknow
   const updated = await guardStore('update the webhook', () =>
     ctx.webhooks.update(id, { ...input, ...restart, updatedAt: ctx.clock.now() }),
   );
-  if (updated === null) throw notFound(id);
+  if (updated === null) throw webhookNotFound(id);
   return toWebhookView(updated);
 }
 
 export async function deleteWebhook(ctx: EngineContext, id: string): Promise<void> {
   assertClientWebhookId(id);
   const deleted = await guardStore('delete the webhook', () => ctx.webhooks.delete(id));
-  if (!deleted) throw notFound(id);
+  if (!deleted) throw webhookNotFound(id);
   ctx.logger.info({ webhook_id: id }, 'Webhook endpoint deleted');
 }
 
@@ -112,7 +113,7 @@ export async function rotateWebhookSecret(ctx: EngineContext, id: string): Promi
   assertClientWebhookId(id);
   for (let attempt = 0; attempt < 5; attempt++) {
     const found = await guardStore('read the webhook', () => ctx.webhooks.get(id));
-    if (found === null) throw notFound(id);
+    if (found === null) throw webhookNotFound(id);
     const now = ctx.clock.now();
     const rotated = await guardStore('update the webhook', () =>
       ctx.webhooks.update(

@@ -22,6 +22,7 @@ import type {
 import { InMemoryEventLog } from './in-memory-event-log.js';
 import { InMemoryWebhookDeliveryStore } from './in-memory-webhook-delivery-store.js';
 import { InMemoryWebhookEndpointStore } from './in-memory-webhook-endpoint-store.js';
+import { newestFirstBy, oldestFirst } from './ordering.js';
 
 export interface InMemoryNotificationStoreOptions {
   /** Stamps `updatedAt` when a patch does not carry one. Default: the system clock. */
@@ -175,16 +176,4 @@ function leaseExpired(record: Notification, now: number): boolean {
 
 function copy(record: Notification): Notification {
   return structuredClone(record);
-}
-
-function newestFirstBy(field: 'createdAt' | 'updatedAt'): (a: Notification, b: Notification) => number {
-  return (a, b) => b[field].getTime() - a[field].getTime() || compareIds(b.id, a.id);
-}
-
-function oldestFirst(a: Notification, b: Notification): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || compareIds(a.id, b.id);
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -15,6 +15,7 @@ import type {
   WebhookDeliveryStore,
 } from '../ports/webhook-delivery-store.js';
 import type { InMemoryWebhookEndpointStore } from './in-memory-webhook-endpoint-store.js';
+import { newestFirstBy } from './ordering.js';
 
 interface Entry {
   delivery: WebhookDelivery;
@@ -120,9 +121,7 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
     const matching = [...this.#entries.values()]
       .map((e) => e.delivery)
       .filter((d) => d.endpointId === endpointId && (query.status === undefined || d.status === query.status))
-      .sort(
-        (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-      );
+      .sort(newestFirstBy('createdAt'));
     return {
       items: matching.slice(query.offset, query.offset + query.limit).map(copy),
       total: matching.length,

@@ -2,6 +2,7 @@ import { NotifyError } from '../domain/errors.js';
 import type { EventType } from '../domain/events.js';
 import { subscribesTo, type WebhookEndpoint, type WebhookEndpointPatch } from '../domain/webhook-endpoint.js';
 import type { WebhookEndpointPage, WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
+import { newestFirstBy } from './ordering.js';
 
 /** The embedded endpoint store: deep copies in and out, so callers cannot change it behind its back. */
 export class InMemoryWebhookEndpointStore implements WebhookEndpointStore {
@@ -33,9 +34,7 @@ export class InMemoryWebhookEndpointStore implements WebhookEndpointStore {
   async list(page: { limit: number; offset: number }): Promise<WebhookEndpointPage> {
     const all = [...this.#endpoints.values()]
       .filter((e) => e.kind === 'webhook')
-      .sort(
-        (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-      );
+      .sort(newestFirstBy('createdAt'));
     return {
       items: all.slice(page.offset, page.offset + page.limit).map((e) => structuredClone(e)),
       total: all.length,
