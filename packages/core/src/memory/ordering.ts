@@ -5,7 +5,7 @@
 
 type Timed<F extends string> = { id: string } & Record<F, Date>;
 
-export function compareIds(a: string, b: string): number {
+function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
